@@ -1,0 +1,54 @@
+# Works with only Python 3.10+, make and a shell. Everything is installed into ./.venv.
+#   make setup   create .venv and install aelib with its test tools (quick when up to date)
+#   make lab     setup, then open JupyterLab at notebooks/00_start_here.ipynb
+#   make test    setup, then run the tests (library tests and notebooks, via pytest + nbval)
+#   make clean   remove .venv and caches
+# Variables: PYTHON (interpreter used to create .venv), LAB_ARGS (extra `jupyter lab` flags,
+# e.g. make lab LAB_ARGS="--no-browser --port 8890"), PYTEST_ARGS (extra pytest flags).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FIRST_NOTEBOOK := notebooks/00_start_here.ipynb
+LAB_ARGS ?=
+PYTEST_ARGS ?=
+
+# jupyter refuses to run as root unless told to
+ifeq ($(shell id -u),0)
+ALLOW_ROOT := --allow-root
+endif
+
+.PHONY: setup lab test clean check-python
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
+	  echo "This course needs Python 3.10 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo 'not found')."; \
+	  echo "Install a newer Python, or point make at one: make $(MAKECMDGOALS) PYTHON=python3.11"; \
+	  exit 1; }
+
+$(BIN)/python:
+	@$(MAKE) --no-print-directory check-python
+	$(PYTHON) -m venv $(VENV) || { \
+	  rm -rf $(VENV); \
+	  echo "Could not create $(VENV). On Debian/Ubuntu: sudo apt-get install python3-venv"; \
+	  exit 1; }
+
+# Reinstall only when pyproject.toml changed (or the venv is new).
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e '.[test]'
+	@touch $@
+
+setup: $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab $(FIRST_NOTEBOOK) --ServerApp.root_dir=$(CURDIR) $(ALLOW_ROOT) $(LAB_ARGS)
+
+# No `-n` (pytest-xdist): see README, "Running the tests".
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info aelib.egg-info
+	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +
+	find . -name .ipynb_checkpoints -type d -prune -not -path './.git/*' -exec rm -rf {} +

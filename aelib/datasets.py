@@ -1,0 +1,188 @@
+r"""Small data sets that ship with the course, so that nothing in a notebook downloads.
+
+- :func:`load_digits`: 5,000 MNIST digits, 28x28 grey levels scaled to ``[0, 1]``,
+  with a fixed stratified train/test split (4,000 / 1,000, i.e. 400 / 100 per digit).
+- :func:`xor`: the four binary inputs and their XOR, the smallest problem a single
+  layer cannot solve.
+- :func:`bars`: "bars and stripes" images, a toy data set with an obvious hidden cause
+  (which bars are on).
+
+Only numpy and the standard library are imported here.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["Digits", "load_digits", "xor", "bars"]
+
+_DATA_DIR = Path(__file__).resolve().parent / "data"
+_MNIST_FILE = _DATA_DIR / "mnist_5k.npz"
+_SPLITS = ("all", "test", "train")
+
+
+def _one_of(value, allowed, *, param: str, owner: str) -> None:
+    if not isinstance(value, str) or value not in allowed:
+        choices = "{" + ", ".join(repr(a) for a in sorted(allowed)) + "}"
+        raise ValueError(
+            f"The {param!r} parameter of {owner} must be one of {choices}. Got {value!r} instead."
+        )
+
+
+def _positive_int(value, *, param: str, owner: str) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(
+            f"The {param!r} parameter of {owner} must be a positive int. "
+            f"Got {value!r} of type {type(value).__name__} instead."
+        )
+    if value < 1:
+        raise ValueError(f"The {param!r} parameter of {owner} must be a positive int. Got {value!r} instead.")
+    return int(value)
+
+
+@functools.lru_cache(maxsize=1)
+def _load_npz() -> dict[str, np.ndarray]:
+    """Read the shipped npz once. The cached arrays are made read-only; callers get copies."""
+    if not _MNIST_FILE.exists():
+        raise FileNotFoundError(
+            f"{_MNIST_FILE} is missing. It ships with the course; "
+            "rebuild it with scripts/convert_mnist.py (see aelib/data/README.md)."
+        )
+    with np.load(_MNIST_FILE, allow_pickle=False) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    arrays["X"] = arrays["pixels"].astype(np.float32) / np.float32(255)  # (5000, 784) in [0, 1]
+    arrays["y"] = arrays["labels"].astype(np.int64)  # (5000,)
+    for array in arrays.values():
+        array.flags.writeable = False
+    return arrays
+
+
+@dataclass(frozen=True, repr=False)
+class Digits:
+    r"""A split of the MNIST subset.
+
+    Attributes
+    ----------
+    X : float32 array, shape ``(n, 784)``
+        Pixels scaled to ``[0, 1]`` (grey level / 255); row ``i`` is image ``i`` read
+        row by row, so ``X[i].reshape(28, 28)`` is the picture.
+    y : int64 array, shape ``(n,)``
+        The digit, 0 to 9.
+    split : str
+        ``"train"``, ``"test"`` or ``"all"``.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    split: str
+
+    @property
+    def images(self) -> np.ndarray:
+        """The same pixels as ``X``, shaped ``(n, 28, 28)`` (a view, not a copy)."""
+        return self.X.reshape(-1, 28, 28)  # (n, 28, 28)
+
+    def __len__(self) -> int:
+        return self.X.shape[0]
+
+    def __repr__(self) -> str:
+        n, d = self.X.shape
+        lo, hi = (0, 1) if n == 0 else (float(self.X.min()), float(self.X.max()))
+        fmt = lambda v: f"{v:g}"  # noqa: E731  (0.0 -> "0", 1.0 -> "1")
+        return (
+            f"Digits(split={self.split!r}, n={n}, X: ({n}, {d}) {self.X.dtype} "
+            f"in [{fmt(lo)}, {fmt(hi)}], y: {len(np.unique(self.y))} classes)"
+        )
+
+
+def load_digits(split: str = "train") -> Digits:
+    r"""Load the course's 5,000 MNIST digits.
+
+    Parameters
+    ----------
+    split : {"train", "test", "all"}
+        ``"train"``: 4,000 images (400 per digit); ``"test"``: the other 1,000
+        (100 per digit); ``"all"``: all 5,000, in file order (sorted by digit).
+
+    Returns
+    -------
+    Digits
+        ``X`` float32 ``(n, 784)`` in ``[0, 1]``, ``y`` int64 ``(n,)``, and ``images``
+        ``(n, 28, 28)``. The arrays are fresh copies: changing them does not affect
+        later calls.
+
+    The split is fixed (see ``scripts/convert_mnist.py``), so every learner sees the same
+    4,000 training images. The file is read once per process and cached.
+
+    >>> train = load_digits("train")
+    >>> train.X.shape, train.y.shape
+    ((4000, 784), (4000,))
+    """
+    _one_of(split, _SPLITS, param="split", owner="load_digits")
+    data = _load_npz()
+    if split == "all":
+        X, y = data["X"].copy(), data["y"].copy()  # (5000, 784), (5000,)
+    else:
+        rows = data[f"{split}_idx"]  # (n,)
+        X, y = data["X"][rows], data["y"][rows]  # (n, 784), (n,): fancy indexing copies
+    assert X.flags.writeable and y.flags.writeable, "callers must get their own arrays"
+    return Digits(X=X, y=y, split=split)
+
+
+def xor() -> tuple[np.ndarray, np.ndarray]:
+    r"""The XOR problem: the four binary inputs and their exclusive or.
+
+    Returns
+    -------
+    X : float32 array, shape ``(4, 2)``
+        Rows ``[0, 0], [0, 1], [1, 0], [1, 1]``.
+    y : float32 array, shape ``(4, 1)``
+        ``y = x_1 \oplus x_2``: ``[0], [1], [1], [0]``.
+    """
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)  # (4, 2)
+    y = (X[:, :1] != X[:, 1:]).astype(np.float32)  # (4, 1)
+    return X, y
+
+
+def bars(n: int, size: int = 4, seed: int | np.random.Generator = 0) -> np.ndarray:
+    r"""Bars-and-stripes images: each image shows a random subset of horizontal bars,
+    or a random subset of vertical bars (never a mix).
+
+    For each image, the orientation is horizontal or vertical with probability 1/2, and
+    each of the ``size`` bars of that orientation is on (1) with probability 1/2;
+    everything else is 0.
+
+    Parameters
+    ----------
+    n : int
+        Number of images, at least 1.
+    size : int
+        Images are ``size x size`` pixels, at least 1.
+    seed : int or numpy.random.Generator
+        Seed for ``np.random.default_rng``, or a Generator to draw from.
+
+    Returns
+    -------
+    X : float32 array, shape ``(n, size * size)``
+        Values in ``{0, 1}``; ``X[i].reshape(size, size)`` is image ``i``.
+    """
+    n = _positive_int(n, param="n", owner="bars")
+    size = _positive_int(size, param="size", owner="bars")
+    if isinstance(seed, np.random.Generator):
+        rng = seed
+    elif isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+        rng = np.random.default_rng(seed)
+    else:
+        raise TypeError(
+            "The 'seed' parameter of bars must be an int or a numpy.random.Generator. "
+            f"Got {seed!r} of type {type(seed).__name__} instead."
+        )
+    on = rng.random((n, size)) < 0.5  # (n, size)  which bars are lit
+    horizontal = rng.random(n) < 0.5  # (n,)
+    rows = np.broadcast_to(on[:, :, None], (n, size, size))  # (n, size, size)  bar i = row i
+    cols = np.broadcast_to(on[:, None, :], (n, size, size))  # (n, size, size)  bar j = column j
+    images = np.where(horizontal[:, None, None], rows, cols)  # (n, size, size)
+    return images.reshape(n, size * size).astype(np.float32)  # (n, size*size)

@@ -1,0 +1,31 @@
+"""aelib: the small numpy library behind the autoencoder course.
+
+    >>> import aelib
+    >>> data = aelib.load_digits("train")
+    >>> ae = aelib.Autoencoder(784, 64, encoder="sigmoid", decoder="sigmoid", tied=True, seed=0)
+    >>> history = ae.fit(data.X, epochs=5, batch_size=64, lr=0.1)
+
+Importing aelib loads numpy only; plotting (``aelib.viz``), symbolic maths (``aelib.symbolic``)
+and widgets (``aelib.widgets``) are imported on demand.
+"""
+from .activations import ACTIVATIONS, Activation, get_activation, register
+from .datasets import bars, load_digits, xor
+from .gradcheck import GradcheckReport, gradcheck
+from .losses import LOSSES, Loss, get_loss
+from .model import Autoencoder, DeepAutoencoder, Network
+from .noise import NOISES, Noise, gaussian, make_noise, masking, salt_and_pepper
+from .optim import OPTIMIZERS, make_optimizer
+from .train import History, TrainingDiverged, fit
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS", "Activation", "get_activation", "register",
+    "bars", "load_digits", "xor",
+    "GradcheckReport", "gradcheck",
+    "LOSSES", "Loss", "get_loss",
+    "Autoencoder", "DeepAutoencoder", "Network",
+    "NOISES", "Noise", "gaussian", "make_noise", "masking", "salt_and_pepper",
+    "OPTIMIZERS", "make_optimizer",
+    "History", "TrainingDiverged", "fit",
+]

@@ -1,0 +1,128 @@
+"""Checks of user input, with one message format for every public function.
+
+Every message names the argument, says what was expected and what was given, e.g.
+
+    The 'activation' parameter of Autoencoder must be one of {'elu', 'relu', ...}. Got 'relu6' instead.
+
+Bad input raises ``ValueError`` (right type, wrong value) or ``TypeError`` (wrong type).
+``assert`` is kept for invariants that cannot fail whatever the user passes.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def _where(owner: str) -> str:
+    return f" of {owner}" if owner else ""
+
+
+def check_choice(value, name: str, choices, owner: str = "") -> str:
+    """``value`` must be one of the strings in ``choices``."""
+    options = "{" + ", ".join(repr(c) for c in sorted(choices)) + "}"
+    if not isinstance(value, str):
+        raise TypeError(f"The '{name}' parameter{_where(owner)} must be one of {options}. "
+                        f"Got {value!r} (type {type(value).__name__}) instead.")
+    if value not in choices:
+        raise ValueError(f"The '{name}' parameter{_where(owner)} must be one of {options}. "
+                         f"Got {value!r} instead.")
+    return value
+
+
+def check_int(value, name: str, owner: str = "", minimum: int = 1) -> int:
+    """``value`` must be an integer (not a bool) >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"The '{name}' parameter{_where(owner)} must be an integer >= {minimum}. "
+                        f"Got {value!r} (type {type(value).__name__}) instead.")
+    if value < minimum:
+        raise ValueError(f"The '{name}' parameter{_where(owner)} must be an integer >= {minimum}. "
+                         f"Got {value!r} instead.")
+    return int(value)
+
+
+def check_float(value, name: str, owner: str = "", low: float = 0.0, high: float = np.inf,
+                low_open: bool = False, high_open: bool = False) -> float:
+    """``value`` must be a finite real number in the interval from ``low`` to ``high``."""
+    lb = "(" if low_open else "["
+    hb = ")" if high_open or high == np.inf else "]"
+    interval = f"{lb}{low:g}, {high:g}{hb}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"The '{name}' parameter{_where(owner)} must be a real number in {interval}. "
+                        f"Got {value!r} (type {type(value).__name__}) instead.")
+    v = float(value)
+    bad = (not np.isfinite(v) and not (v == np.inf and high == np.inf and not high_open)) \
+        or v < low or v > high or (low_open and v == low) or (high_open and v == high)
+    if bad:
+        raise ValueError(f"The '{name}' parameter{_where(owner)} must be a real number in {interval}. "
+                         f"Got {value!r} instead.")
+    return v
+
+
+def check_bool(value, name: str, owner: str = "") -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"The '{name}' parameter{_where(owner)} must be True or False. "
+                        f"Got {value!r} (type {type(value).__name__}) instead.")
+    return bool(value)
+
+
+def check_array(X, name: str, owner: str = "", ndim: int | None = 2, n_cols: int | None = None,
+                dtype=None, finite: bool = True, low: float | None = None, high: float | None = None,
+                allow_empty: bool = False) -> np.ndarray:
+    """Turn ``X`` into a numeric array and check its shape and values.
+
+    ``n_cols``: required size of the last axis. ``low``/``high``: inclusive bounds on the values.
+    Returns the array, converted to ``dtype`` when one is given (no copy when it already is).
+    """
+    if isinstance(X, (str, bytes)) or X is None:
+        raise TypeError(f"The '{name}' parameter{_where(owner)} must be a numeric array. "
+                        f"Got {type(X).__name__} instead.")
+    try:
+        A = np.asarray(X)
+    except Exception as e:  # ragged lists and the like
+        raise ValueError(f"The '{name}' parameter{_where(owner)} must be a numeric array. "
+                         f"Could not convert it: {e}") from None
+    if A.dtype == object or not (np.issubdtype(A.dtype, np.number) or A.dtype == np.bool_):
+        raise TypeError(f"The '{name}' parameter{_where(owner)} must be a numeric array. "
+                        f"Got an array of dtype {A.dtype} instead.")
+    if np.iscomplexobj(A):
+        raise TypeError(f"The '{name}' parameter{_where(owner)} must be a real array. "
+                        f"Got an array of dtype {A.dtype} instead.")
+    if ndim is not None and A.ndim != ndim:
+        shape_word = {1: "(n,)", 2: "(batch, n_features)"}.get(ndim, f"{ndim}-d")
+        raise ValueError(f"The '{name}' parameter{_where(owner)} must be a {ndim}-d array of shape "
+                         f"{shape_word}. Got shape {A.shape} instead.")
+    if n_cols is not None and (A.ndim == 0 or A.shape[-1] != n_cols):
+        raise ValueError(f"The '{name}' parameter{_where(owner)} must have {n_cols} columns "
+                         f"(shape (batch, {n_cols})). Got shape {A.shape} instead.")
+    if not allow_empty and A.size == 0:
+        raise ValueError(f"The '{name}' parameter{_where(owner)} must not be empty. "
+                         f"Got shape {A.shape} instead.")
+    if dtype is not None and A.dtype != dtype:
+        A = A.astype(dtype)
+    elif dtype is None and not np.issubdtype(A.dtype, np.floating):
+        A = A.astype(np.float64)
+    if finite and A.size and not np.isfinite(A).all():
+        n_bad = int(A.size - np.isfinite(A).sum())
+        raise ValueError(f"The '{name}' parameter{_where(owner)} must contain only finite numbers. "
+                         f"Got {n_bad} NaN or infinite value(s) instead.")
+    if low is not None and A.size and A.min() < low:
+        raise ValueError(f"The '{name}' parameter{_where(owner)} must have values >= {low:g}. "
+                         f"Got a minimum of {float(A.min()):.4g} instead.")
+    if high is not None and A.size and A.max() > high:
+        raise ValueError(f"The '{name}' parameter{_where(owner)} must have values <= {high:g}. "
+                         f"Got a maximum of {float(A.max()):.4g} instead.")
+    return A
+
+
+def check_rng(seed, name: str = "seed", owner: str = "") -> np.random.Generator:
+    """Accept an int seed or a ``numpy.random.Generator``; never the global RNG."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    expected = "a non-negative integer or a numpy.random.Generator"
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"The '{name}' parameter{_where(owner)} must be {expected}. "
+                        f"Got {seed!r} (type {type(seed).__name__}) instead.")
+    if seed < 0:
+        raise ValueError(f"The '{name}' parameter{_where(owner)} must be {expected}. Got {seed!r} instead.")
+    return np.random.default_rng(int(seed))

@@ -1,0 +1,371 @@
+r"""Models: the one-hidden-layer :class:`Autoencoder` and the stacked :class:`Network` /
+:class:`DeepAutoencoder`.
+
+Notation (notebook 00): ``x ∈ [0,1]^n`` input, ``h = f(W x + b)`` hidden code, ``z = g(W' h + b')``
+reconstruction. In code a batch is a matrix of row vectors, so for ``X: (batch, n_visible)``
+
+.. math::  H = f(X W^\top + b), \qquad Z = g(H W'^\top + b')
+
+with ``W: (n_hidden, n_visible)`` and ``W': (n_visible, n_hidden)``. Tied weights mean
+``W' = Wᵀ``; then ``W`` receives gradient from both paths: ``dW = dW_enc + dW_decᵀ``.
+
+Every model has the same interface, used by the one training loop in :mod:`aelib.train`:
+``params`` (dict of the arrays the model uses), ``loss_and_grads(X, target, loss)`` returning
+``(loss, grads)`` with ``grads`` keyed like ``params``, ``reconstruct``/``predict``, and ``fit``.
+"""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from . import _validate as v
+from .activations import Activation, get_activation
+from .layers import dense_backward, dense_backward_from_preactivation, dense_forward, init_weights
+from .losses import Loss, get_loss
+
+DTYPES = {"float32": np.float32, "float64": np.float64}
+
+
+class Model:
+    """What every model shares: params, dtype, input checks, the loss head, ``fit``."""
+
+    params: dict
+    dtype: type
+    n_in: int
+    n_out: int
+    output_activation: Activation
+
+    # ---- input checks ------------------------------------------------------------------------
+    def _input(self, X, name="X"):
+        return v.check_array(X, name, type(self).__name__, ndim=2, n_cols=self.n_in, dtype=self.dtype)
+
+    def _target(self, T, X, loss: Loss, name="target"):
+        if T is None:
+            T = X
+        else:
+            T = v.check_array(T, name, type(self).__name__, ndim=2, n_cols=self.n_out, dtype=self.dtype)
+            if T.shape[0] != X.shape[0]:
+                raise ValueError(f"The '{name}' parameter of {type(self).__name__} must have one row per "
+                                 f"row of X ({X.shape[0]}). Got {T.shape[0]} rows instead.")
+        self._check_target_range(T, loss, name)
+        return T
+
+    def _check_target_range(self, T, loss: Loss, name="target"):
+        if loss.x_range is not None:
+            lo, hi = loss.x_range
+            tmin, tmax = float(T.min()), float(T.max())
+            if tmin < lo or tmax > hi:
+                raise ValueError(
+                    f"The '{name}' parameter of {type(self).__name__} must lie in [{lo:g}, {hi:g}] for "
+                    f"loss='{loss.name}' (each value is a probability). Got values from {tmin:.4g} to "
+                    f"{tmax:.4g} instead. Rescale the data to [0, 1], or use loss='squared_error'.")
+
+    def _loss(self, loss) -> Loss:
+        L = get_loss(loss, type(self).__name__)
+        if L.z_range is not None and not self.output_activation.maps_into(*L.z_range):
+            lo, hi = self.output_activation.output_range
+            raise ValueError(
+                f"The 'loss' parameter of {type(self).__name__} is '{L.name}', which needs outputs in "
+                f"({L.z_range[0]:g}, {L.z_range[1]:g}), but the output activation "
+                f"'{self.output_activation.name}' gives values in ({lo:g}, {hi:g}). Use a sigmoid output "
+                f"layer, or loss='squared_error'.")
+        return L
+
+    # ---- the output head: loss and dL/dA_out -------------------------------------------------
+    def _head(self, A, Z, T, L: Loss):
+        """Loss value and ``dA = ∂L/∂A`` of the output pre-activation.
+
+        Sigmoid output with cross-entropy: computed from the logits, ``dA = (Z - T) / B`` (the
+        sigmoid's derivative cancels). Otherwise ``dA = ∂L/∂Z ⊙ g'(A)``.
+        """
+        if L.value_from_logits is not None and self.output_activation.name == "sigmoid":
+            value = L.value_from_logits(A, T)
+            dA = Z - T                                   # (batch, n_out)
+            dA *= 1.0 / T.shape[0]
+            return value, dA
+        value = L.value(Z, T)
+        dA = L.grad(Z, T) * self.output_activation.df(A, Z)   # (batch, n_out)
+        return value, dA
+
+    # ---- public API ----------------------------------------------------------------------
+    def loss_and_grads(self, X, target=None, loss="cross_entropy"):
+        """Loss of the batch (summed over outputs, averaged over the batch) and its gradients.
+
+        ``target`` defaults to ``X`` (an autoencoder reproduces its input); a denoising step
+        passes the corrupted batch as ``X`` and the clean one as ``target``.
+        Returns ``(loss, grads)`` with ``grads`` keyed like ``params``.
+        """
+        L = self._loss(loss)
+        X = self._input(X)
+        T = self._target(target, X, L)
+        return self._loss_and_grads(X, T, L)
+
+    def loss(self, X, target=None, loss="cross_entropy") -> float:
+        """The loss alone, in the same units (no gradients computed)."""
+        L = self._loss(loss)
+        X = self._input(X)
+        T = self._target(target, X, L)
+        return self._loss_only(X, T, L)
+
+    def _loss_only(self, X, T, L: Loss) -> float:
+        A, Z = self._output(X)
+        if L.value_from_logits is not None and self.output_activation.name == "sigmoid":
+            return L.value_from_logits(A, T)
+        return L.value(Z, T)
+
+    def fit(self, X, epochs=10, batch_size=32, lr=0.1, optimizer="sgd", loss="cross_entropy", **kwargs):
+        """Train in place with :func:`aelib.train.fit`; returns its :class:`~aelib.train.History`."""
+        from .train import fit
+        return fit(self, X, epochs=epochs, batch_size=batch_size, lr=lr, optimizer=optimizer,
+                   loss=loss, **kwargs)
+
+    @property
+    def n_params(self) -> int:
+        return int(sum(p.size for p in self.params.values()))
+
+    @property
+    def weight_names(self):
+        """Names of the weight matrices (the arrays that L1/L2 penalties apply to)."""
+        return [k for k, p in self.params.items() if p.ndim == 2]
+
+    def astype(self, dtype):
+        """A copy of the model whose parameters and computations use ``dtype``."""
+        dtype = np.dtype(dtype).type
+        if dtype not in (np.float32, np.float64):
+            raise ValueError(f"The 'dtype' parameter of {type(self).__name__}.astype must be float32 or "
+                             f"float64. Got {np.dtype(dtype).name} instead.")
+        other = copy.deepcopy(self)
+        other.dtype = dtype
+        other.params = {k: p.astype(dtype) for k, p in self.params.items()}
+        return other
+
+    def copy(self):
+        return copy.deepcopy(self)
+
+    def set_params(self, **arrays):
+        """Replace parameters by name, checking their shapes: ``model.set_params(W=W0, b=0)``.
+
+        A scalar fills the whole array (``b=0`` resets a bias). Arrays are copied in.
+        """
+        for name, value in arrays.items():
+            if name not in self.params:
+                v.check_choice(name, "parameter name", self.params, f"{type(self).__name__}.set_params")
+            p = self.params[name]
+            arr = v.check_array(value, name, f"{type(self).__name__}.set_params", ndim=None, dtype=self.dtype)
+            if arr.ndim and arr.shape != p.shape:
+                raise ValueError(f"The '{name}' parameter of {type(self).__name__}.set_params must have shape "
+                                 f"{p.shape}. Got shape {arr.shape} instead.")
+            p[...] = arr
+        return self
+
+
+class Autoencoder(Model):
+    r"""One hidden layer autoencoder: ``H = f(X Wᵀ + b)``, ``Z = g(H W'ᵀ + b')``.
+
+    Parameters
+    ----------
+    n_visible, n_hidden : sizes ``n`` and ``m``.
+    encoder, decoder : names of activations ``f`` and ``g`` (see ``aelib.ACTIVATIONS``).
+    tied : if True, ``W' = Wᵀ`` (one weight matrix); else a separate ``W_prime: (n_visible, n_hidden)``.
+    seed : int or ``numpy.random.Generator`` for the initial weights (Glorot-uniform, or He-normal
+        for a rectifier encoder); biases start at 0.
+    dtype : "float32" (default, for training) or "float64" (gradient checks).
+
+    ``params``: ``W (n_hidden, n_visible)``, ``b (n_hidden,)``, ``b_prime (n_visible,)`` and, when
+    untied, ``W_prime (n_visible, n_hidden)``.
+    """
+
+    def __init__(self, n_visible, n_hidden, encoder="sigmoid", decoder="sigmoid", tied=True, seed=0,
+                 dtype="float32"):
+        owner = "Autoencoder"
+        self.n_visible = v.check_int(n_visible, "n_visible", owner)
+        self.n_hidden = v.check_int(n_hidden, "n_hidden", owner)
+        self.encoder = get_activation(encoder, owner, "encoder")
+        self.decoder = get_activation(decoder, owner, "decoder")
+        self.tied = v.check_bool(tied, "tied", owner)
+        self.dtype = DTYPES[v.check_choice(dtype, "dtype", DTYPES, owner)] if isinstance(dtype, str) \
+            else DTYPES[v.check_choice(np.dtype(dtype).name, "dtype", DTYPES, owner)]
+        rng = v.check_rng(seed, "seed", owner)
+        n, m = self.n_visible, self.n_hidden
+        self.params = {
+            "W": init_weights(n, m, self.encoder, rng, self.dtype),      # (n_hidden, n_visible)
+            "b": np.zeros(m, self.dtype),                                 # (n_hidden,)
+            "b_prime": np.zeros(n, self.dtype),                           # (n_visible,)
+        }
+        if not self.tied:
+            self.params["W_prime"] = init_weights(m, n, self.decoder, rng, self.dtype)  # (n_visible, n_hidden)
+
+    n_in = property(lambda self: self.n_visible)
+    n_out = property(lambda self: self.n_visible)
+    output_activation = property(lambda self: self.decoder)
+
+    @property
+    def W_prime(self):
+        """The decoder matrix ``W'`` of shape ``(n_visible, n_hidden)`` (``Wᵀ`` when tied)."""
+        return self.params["W"].T if self.tied else self.params["W_prime"]
+
+    # ---- forward ---------------------------------------------------------------------------
+    def encode(self, X):
+        """``H = f(X Wᵀ + b)``: ``(batch, n_visible) -> (batch, n_hidden)``."""
+        X = self._input(X)
+        return dense_forward(X, self.params["W"], self.params["b"], self.encoder)[1]
+
+    def decode(self, H):
+        """``Z = g(H W'ᵀ + b')``: ``(batch, n_hidden) -> (batch, n_visible)``."""
+        H = v.check_array(H, "H", "Autoencoder.decode", ndim=2, n_cols=self.n_hidden, dtype=self.dtype)
+        return dense_forward(H, self.W_prime, self.params["b_prime"], self.decoder)[1]
+
+    def reconstruct(self, X):
+        """``Z = g(f(X Wᵀ + b) W'ᵀ + b')``: ``(batch, n_visible) -> (batch, n_visible)``."""
+        return self._output(self._input(X))[1]
+
+    predict = reconstruct
+
+    def _output(self, X):
+        p = self.params
+        _, H = dense_forward(X, p["W"], p["b"], self.encoder)               # (batch, n_hidden)
+        return dense_forward(H, self.W_prime, p["b_prime"], self.decoder)   # A2, Z: (batch, n_visible)
+
+    # ---- forward and backward --------------------------------------------------------------
+    def _loss_and_grads(self, X, T, L: Loss):
+        p = self.params
+        A1, H = dense_forward(X, p["W"], p["b"], self.encoder)              # (batch, n_hidden)
+        A2, Z = dense_forward(H, self.W_prime, p["b_prime"], self.decoder)  # (batch, n_visible)
+        value, dA2 = self._head(A2, Z, T, L)                                # dA2: (batch, n_visible)
+        # backward: the same lines in reverse order
+        dH, dW_dec, db_prime = dense_backward_from_preactivation(dA2, H, self.W_prime)  # dW_dec: (n_visible, n_hidden)
+        _, dW_enc, db = dense_backward(dH, X, p["W"], A1, H, self.encoder, need_dX=False)  # (n_hidden, n_visible)
+        grads = {"b": db, "b_prime": db_prime}
+        if self.tied:
+            dW_enc += dW_dec.T                       # tied: dW = dW_enc + dW_decᵀ
+            grads["W"] = dW_enc
+        else:
+            grads["W"], grads["W_prime"] = dW_enc, dW_dec
+        return value, {k: grads[k] for k in p}
+
+    def __repr__(self):
+        n, m = self.n_visible, self.n_hidden
+        tie = "tied" if self.tied else "untied"
+        return (f"Autoencoder({n} -> {m} -> {n}, encoder={self.encoder.name}, decoder={self.decoder.name}, "
+                f"{tie}, {self.n_params:,} params, {np.dtype(self.dtype).name})")
+
+
+class Network(Model):
+    r"""A stack of dense layers, one activation per layer: ``H_0 = X``, ``H_l = f_l(H_{l-1} W_lᵀ + b_l)``.
+
+    ``sizes = [n_0, n_1, ..., n_L]`` and ``activations = [f_1, ..., f_L]`` (names). ``params`` are
+    ``W1, b1, ..., WL, bL`` with ``Wl: (n_l, n_{l-1})``. Used for supervised nets (XOR) and, via
+    :class:`DeepAutoencoder`, for deep autoencoders; trained by the same :func:`aelib.train.fit`.
+    """
+
+    def __init__(self, sizes, activations, seed=0, dtype="float32"):
+        owner = type(self).__name__
+        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
+            raise ValueError(f"The 'sizes' parameter of {owner} must be a list of at least 2 layer sizes. "
+                             f"Got {sizes!r} instead.")
+        self.sizes = [v.check_int(s, f"sizes[{i}]", owner) for i, s in enumerate(sizes)]
+        if isinstance(activations, (str, Activation)):
+            activations = [activations] * (len(sizes) - 1)
+        activations = list(activations)
+        if len(activations) != len(sizes) - 1:
+            raise ValueError(f"The 'activations' parameter of {owner} must have one entry per layer "
+                             f"({len(sizes) - 1}). Got {len(activations)} instead.")
+        self.activations = [get_activation(a, owner, f"activations[{i}]") for i, a in enumerate(activations)]
+        self.dtype = DTYPES[v.check_choice(np.dtype(dtype).name, "dtype", DTYPES, owner)]
+        rng = v.check_rng(seed, "seed", owner)
+        self.params = {}
+        for l, (n_in, n_out, act) in enumerate(zip(self.sizes[:-1], self.sizes[1:], self.activations), 1):
+            self.params[f"W{l}"] = init_weights(n_in, n_out, act, rng, self.dtype)   # (n_out, n_in)
+            self.params[f"b{l}"] = np.zeros(n_out, self.dtype)                        # (n_out,)
+
+    n_in = property(lambda self: self.sizes[0])
+    n_out = property(lambda self: self.sizes[-1])
+    output_activation = property(lambda self: self.activations[-1])
+    n_layers = property(lambda self: len(self.activations))
+
+    def _run(self, X, start: int, stop: int):
+        """Layers ``start+1 .. stop`` (1-based), returning the per-layer cache [(input, A, H), ...]."""
+        cache, H = [], X
+        for l in range(start + 1, stop + 1):
+            A, H_next = dense_forward(H, self.params[f"W{l}"], self.params[f"b{l}"], self.activations[l - 1])
+            cache.append((H, A, H_next))
+            H = H_next
+        return cache
+
+    def _output(self, X):
+        _, A, H = self._run(X, 0, self.n_layers)[-1]
+        return A, H
+
+    def predict(self, X):
+        """Output of the last layer: ``(batch, sizes[0]) -> (batch, sizes[-1])``."""
+        return self._output(self._input(X))[1]
+
+    def hidden(self, X, layer: int):
+        """Activations of layer ``layer`` (1-based): ``(batch, sizes[layer])``."""
+        layer = v.check_int(layer, "layer", f"{type(self).__name__}.hidden")
+        if layer > self.n_layers:
+            raise ValueError(f"The 'layer' parameter of {type(self).__name__}.hidden must be at most "
+                             f"{self.n_layers}. Got {layer} instead.")
+        return self._run(self._input(X), 0, layer)[-1][2]
+
+    def _loss_and_grads(self, X, T, L: Loss):
+        cache = self._run(X, 0, self.n_layers)
+        _, A_out, Z = cache[-1]
+        value, dA = self._head(A_out, Z, T, L)                     # (batch, n_out)
+        grads = {}
+        for l in range(self.n_layers, 0, -1):                       # backward: last layer first
+            H_in, A, H = cache[l - 1]
+            W = self.params[f"W{l}"]
+            if l < self.n_layers:
+                dA = dH * self.activations[l - 1].df(A, H)          # (batch, n_l)
+            dH, grads[f"W{l}"], grads[f"b{l}"] = dense_backward_from_preactivation(dA, H_in, W, need_dX=l > 1)
+        return value, {k: grads[k] for k in self.params}
+
+    def _layers_repr(self):
+        parts = [str(self.sizes[0])]
+        for n, act in zip(self.sizes[1:], self.activations):
+            parts.append(f"{n} {act.name}")
+        return " -> ".join(parts)
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self._layers_repr()}, {self.n_params:,} params, {np.dtype(self.dtype).name})"
+
+
+class DeepAutoencoder(Network):
+    r"""A deep autoencoder: a :class:`Network` whose output size equals its input size.
+
+    ``DeepAutoencoder([784, 128, 64, 2, 64, 128, 784], hidden="relu", bottleneck="identity",
+    output="sigmoid")`` builds the 784-128-64-2-64-128-784 net of notebook 05. The *bottleneck*
+    is the narrowest layer; ``encode`` returns its activations (the code) and ``decode`` maps a
+    code back. ``activations=[...]`` (one per layer) overrides hidden/bottleneck/output.
+    """
+
+    def __init__(self, sizes, hidden="relu", bottleneck="identity", output="sigmoid", activations=None,
+                 seed=0, dtype="float32"):
+        owner = "DeepAutoencoder"
+        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 3:
+            raise ValueError(f"The 'sizes' parameter of {owner} must be a list of at least 3 layer sizes "
+                             f"(input, code, output). Got {sizes!r} instead.")
+        if sizes[0] != sizes[-1]:
+            raise ValueError(f"The 'sizes' parameter of {owner} must end with the input size "
+                             f"({sizes[0]}) to reconstruct its input. Got {sizes[-1]} instead.")
+        code = int(np.argmin(sizes[1:-1])) + 1       # index of the bottleneck layer in sizes
+        if activations is None:
+            activations = [hidden] * (len(sizes) - 1)
+            activations[code - 1] = bottleneck
+            activations[-1] = output
+        self.code_layer = code
+        super().__init__(sizes, activations, seed=seed, dtype=dtype)
+
+    def encode(self, X):
+        """The code at the bottleneck: ``(batch, n_visible) -> (batch, sizes[code_layer])``."""
+        return self._run(self._input(X), 0, self.code_layer)[-1][2]
+
+    def decode(self, H):
+        """Map codes back: ``(batch, sizes[code_layer]) -> (batch, n_visible)``."""
+        H = v.check_array(H, "H", "DeepAutoencoder.decode", ndim=2, n_cols=self.sizes[self.code_layer],
+                          dtype=self.dtype)
+        return self._run(H, self.code_layer, self.n_layers)[-1][2]
+
+    reconstruct = Network.predict

@@ -1,0 +1,94 @@
+"""Plotting helpers shared by the notebooks (imports matplotlib; ``import aelib`` does not).
+
+Every function labels what it draws: titles, axis labels with units, legends, and tile
+captions on image grids. Each returns the matplotlib ``Figure`` (or ``Axes``) it drew on.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import _validate as v
+
+
+def _side(n_pixels: int) -> int:
+    side = int(round(np.sqrt(n_pixels)))
+    if side * side != n_pixels:
+        raise ValueError(f"The images must be square (n_pixels a perfect square). Got {n_pixels} pixels instead.")
+    return side
+
+
+def show_images(X, titles=None, ncols=10, title=None, cmap="gray", vmin=0.0, vmax=1.0, tile_size=1.0,
+                symmetric=False):
+    """Show the rows of ``X: (n, side*side)`` as a grid of images, captioned by ``titles``.
+
+    ``symmetric=True`` centres the colour map on 0 with a diverging palette (for weights).
+    """
+    X = v.check_array(X, "X", "show_images", ndim=None, finite=False)
+    X = X.reshape(len(X), -1) if X.ndim > 1 else X[None]
+    side = _side(X.shape[1])
+    n = len(X)
+    ncols = min(ncols, n)
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(tile_size * ncols, tile_size * nrows + (0.4 if title else 0)),
+                             squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.set_axis_off()
+        if i >= n:
+            continue
+        img = X[i].reshape(side, side)
+        if symmetric:
+            m = float(np.abs(img).max()) or 1.0
+            ax.imshow(img, cmap="RdBu_r", vmin=-m, vmax=m)
+        else:
+            ax.imshow(img, cmap=cmap, vmin=vmin, vmax=vmax)
+        if titles is not None:
+            ax.set_title(str(titles[i]), fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def show_filters(W, n=32, ncols=8, title="Rows of W (one filter per hidden unit)", tile_size=1.0):
+    """Show the first ``n`` rows of a weight matrix ``W: (n_hidden, n_pixels)`` as images, blue < 0 < red."""
+    W = v.check_array(W, "W", "show_filters", ndim=2)
+    return show_images(W[:n], titles=[f"unit {i}" for i in range(min(n, len(W)))], ncols=ncols, title=title,
+                       symmetric=True, tile_size=tile_size)
+
+
+def show_reconstructions(X, Z, n=10, title="Top: input, bottom: reconstruction", labels=None):
+    """Inputs above their reconstructions, ``n`` columns."""
+    X, Z = np.asarray(X)[:n], np.asarray(Z)[:n]
+    titles = [f"in: {l}" for l in labels[:n]] if labels is not None else ["input"] * len(X)
+    titles += ["reconstruction"] * len(Z)
+    return show_images(np.vstack([X, Z]), titles=titles, ncols=len(X), title=title)
+
+
+def plot_history(histories, x="epoch", title="Training curves", ax=None, loss_units=None, which="both"):
+    """Plot train (solid) and validation (dashed) loss of one or several ``History``.
+
+    ``histories``: a History or a dict ``{label: History}``. ``x``: "epoch" or "time" (seconds).
+    """
+    v.check_choice(x, "x", ("epoch", "time"), "plot_history")
+    if not isinstance(histories, dict):
+        histories = {"model": histories}
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    for i, (label, h) in enumerate(histories.items()):
+        xs = h.epochs if x == "epoch" else np.asarray(h.time)
+        color = f"C{i}"
+        if which in ("both", "train"):
+            ax.plot(xs, h.train_loss, "-", color=color, label=f"{label} (train)")
+        if h.val_loss and which in ("both", "val"):
+            ax.plot(xs, h.val_loss, "--", color=color, label=f"{label} (validation)")
+        if h.diverged:
+            ax.annotate("diverged", (xs[-1] if len(xs) else 0, h.train_loss[-1] if h.train_loss else 0),
+                        color="red")
+    name = next(iter(histories.values())).loss_name.replace("_", " ")
+    ax.set_xlabel("epoch" if x == "epoch" else "training time (s)")
+    ax.set_ylabel(loss_units or f"{name} per example")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return ax

@@ -2,6 +2,7 @@
 #   make setup   create .venv and install aelib with its test tools (quick when up to date)
 #   make lab     setup, then open JupyterLab at notebooks/00_start_here.ipynb
 #   make test    setup, then run the tests (library tests and notebooks, via pytest + nbval)
+#   make record  re-run notebooks and save outputs (NB=notebooks/02_....ipynb for one)
 #   make clean   remove .venv and caches
 # Variables: PYTHON (interpreter used to create .venv), LAB_ARGS (extra `jupyter lab` flags,
 # e.g. make lab LAB_ARGS="--no-browser --port 8890"), PYTEST_ARGS (extra pytest flags).
@@ -19,7 +20,7 @@ ifeq ($(shell id -u),0)
 ALLOW_ROOT := --allow-root
 endif
 
-.PHONY: setup lab test clean check-python
+.PHONY: setup lab test clean check-python record
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
@@ -41,12 +42,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 setup: $(STAMP)
 
+# Opens the first notebook once it exists (jupyter refuses a path that does not), else the file browser.
 lab: setup
-	$(BIN)/jupyter lab $(FIRST_NOTEBOOK) --ServerApp.root_dir=$(CURDIR) $(ALLOW_ROOT) $(LAB_ARGS)
+	$(BIN)/jupyter lab $(wildcard $(FIRST_NOTEBOOK)) --ServerApp.root_dir=$(CURDIR) $(ALLOW_ROOT) $(LAB_ARGS)
 
 # No `-n` (pytest-xdist): see README, "Running the tests".
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Re-execute notebooks and save their outputs (after an intended change). NB=path or folder.
+NB ?= notebooks solutions
+record: setup
+	$(BIN)/python scripts/run_notebooks.py $(NB)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info aelib.egg-info

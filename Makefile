@@ -46,7 +46,8 @@ setup: $(STAMP)
 lab: setup
 	$(BIN)/jupyter lab $(wildcard $(FIRST_NOTEBOOK)) --ServerApp.root_dir=$(CURDIR) $(ALLOW_ROOT) $(LAB_ARGS)
 
-# No `-n` (pytest-xdist): see README, "Running the tests".
+# Serial by default. In parallel, nbval needs each notebook kept on one worker:
+#   make test PYTEST_ARGS="-n 2 --dist loadscope"   (plain -n 2 splits notebooks and fails)
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

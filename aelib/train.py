@@ -55,7 +55,7 @@ class History:
     def status(self) -> str:
         """One line for a notebook to print: 'ok ...' or the divergence message."""
         if self.diverged:
-            return f"diverged: {self.message}"
+            return self.message
         last = f"train {self.train_loss[-1]:.3g}" if self.train_loss else "no epoch"
         if self.val_loss:
             last += f", validation {self.val_loss[-1]:.3g}"

@@ -6,6 +6,7 @@ captions on image grids. Each returns the matplotlib ``Figure`` (or ``Axes``) it
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 import numpy as np
 
 from . import _validate as v
@@ -30,7 +31,7 @@ def show_images(X, titles=None, ncols=10, title=None, cmap="gray", vmin=0.0, vma
     n = len(X)
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(tile_size * ncols, tile_size * nrows + (0.4 if title else 0)),
+    fig, axes = plt.subplots(nrows, ncols, figsize=(tile_size * ncols, 1.2 * tile_size * nrows + (0.4 if title else 0)),
                              squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.set_axis_off()
@@ -61,7 +62,7 @@ def show_reconstructions(X, Z, n=10, title="Top: input, bottom: reconstruction",
     """Inputs above their reconstructions, ``n`` columns."""
     X, Z = np.asarray(X)[:n], np.asarray(Z)[:n]
     titles = [f"in: {l}" for l in labels[:n]] if labels is not None else ["input"] * len(X)
-    titles += ["reconstruction"] * len(Z)
+    titles += ["output"] * len(Z)
     return show_images(np.vstack([X, Z]), titles=titles, ncols=len(X), title=title)
 
 
@@ -73,7 +74,8 @@ def plot_history(histories, x="epoch", title="Training curves", ax=None, loss_un
     v.check_choice(x, "x", ("epoch", "time"), "plot_history")
     if not isinstance(histories, dict):
         histories = {"model": histories}
-    if ax is None:
+    own = ax is None
+    if own:
         _, ax = plt.subplots(figsize=(6, 3.5))
     for i, (label, h) in enumerate(histories.items()):
         xs = h.epochs if x == "epoch" else np.asarray(h.time)
@@ -85,10 +87,16 @@ def plot_history(histories, x="epoch", title="Training curves", ax=None, loss_un
         if h.diverged:
             ax.annotate("diverged", (xs[-1] if len(xs) else 0, h.train_loss[-1] if h.train_loss else 0),
                         color="red")
-    name = next(iter(histories.values())).loss_name.replace("_", " ")
+    name = next(iter(histories.values())).loss_name
+    default_units = {"cross_entropy": "cross-entropy per example (nats)",
+                     "squared_error": "squared error per example"}.get(name, name)
     ax.set_xlabel("epoch" if x == "epoch" else "training time (s)")
-    ax.set_ylabel(loss_units or f"{name} per example")
+    if x == "epoch":
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel(loss_units or default_units)
     ax.set_title(title)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
+    if own:
+        ax.figure.tight_layout()
     return ax

@@ -281,7 +281,7 @@ def test_divergence_can_stop_and_flag_instead_of_raising():
     X = aelib.load_digits("test").X[:200]
     model = Autoencoder(784, 32, encoder="relu", decoder="identity", seed=0)
     hist = model.fit(X, epochs=5, batch_size=20, lr=10.0, loss="squared_error", on_divergence="stop")
-    assert hist.diverged and hist.status.startswith("diverged") and "epoch" in hist.message
+    assert hist.diverged and hist.status.startswith("training diverged") and "epoch" in hist.message
     assert all(np.isfinite(hist.train_loss))               # nothing NaN is recorded as a value
 
 

@@ -100,3 +100,53 @@ def plot_history(histories, x="epoch", title="Training curves", ax=None, loss_un
     if own:
         ax.figure.tight_layout()
     return ax
+
+
+def plot_decision_regions(predict, X=None, y=None, lines=None, ax=None, xlim=(-0.5, 1.5), ylim=(-0.5, 1.5),
+                          resolution=200, title="Decision regions", xlabel="$x_1$", ylabel="$x_2$",
+                          line_labels=None):
+    r"""Shade the output of a 2-input model over a grid, draw its 0.5 contour, the data and unit lines.
+
+    ``predict: (k, 2) -> (k,)`` or ``(k, 1)``, the probability of class 1. ``X: (n, 2)``, ``y: (n,)``
+    in {0, 1}: the points, drawn as circles (0) and crosses (1). ``lines = (W, b)`` with
+    ``W: (n_units, 2)``: draws each first-layer unit's line :math:`w_1 x_1 + w_2 x_2 + b = 0`
+    (where the unit is half on). Returns the Axes.
+    """
+    own = ax is None
+    if own:
+        _, ax = plt.subplots(figsize=(4.6, 4))
+    g1 = np.linspace(*xlim, resolution)
+    g2 = np.linspace(*ylim, resolution)
+    G1, G2 = np.meshgrid(g1, g2)                                   # (res, res)
+    grid = np.column_stack([G1.ravel(), G2.ravel()])               # (res*res, 2)
+    P = np.asarray(predict(grid), dtype=float).reshape(G1.shape)   # (res, res)
+    im = ax.pcolormesh(G1, G2, P, cmap="RdBu_r", vmin=0, vmax=1, shading="auto", alpha=0.6)
+    ax.figure.colorbar(im, ax=ax, label="output (probability of class 1)")
+    ax.contour(G1, G2, P, levels=[0.5], colors="k", linewidths=1.5)
+    handles = [plt.Line2D([], [], color="k", lw=1.5, label="output = 0.5")]
+    if lines is not None:
+        W, b = np.asarray(lines[0], dtype=float), np.asarray(lines[1], dtype=float)
+        xs = np.linspace(*xlim, 2)
+        for i, (w, bi) in enumerate(zip(W, b)):
+            label = line_labels[i] if line_labels is not None else f"hidden unit {i}: $w \\cdot x + b = 0$"
+            style = dict(ls="--", color=f"C{(i + 2) % 10}", lw=1.5)
+            if abs(w[1]) > 1e-12:
+                ax.plot(xs, -(w[0] * xs + bi) / w[1], **style)
+            else:
+                ax.axvline(-bi / w[0], **style)
+            handles.append(plt.Line2D([], [], **style, label=label))
+    if X is not None:
+        X = np.asarray(X, dtype=float)
+        yy = np.zeros(len(X)) if y is None else np.asarray(y).ravel()
+        ax.scatter(*X[yy == 0].T, marker="o", s=30, facecolors="white", edgecolors="k")
+        ax.scatter(*X[yy == 1].T, marker="x", s=40, color="k")
+        handles += [plt.Line2D([], [], marker="o", ls="", mfc="white", mec="k", label="class 0"),
+                    plt.Line2D([], [], marker="x", ls="", color="k", label="class 1")]
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.8)
+    ax.set_aspect("equal")
+    return ax

@@ -3,6 +3,8 @@
 #   make lab     setup, then open JupyterLab at notebooks/00_start_here.ipynb
 #   make test    setup, then run the tests (library tests and notebooks, via pytest + nbval)
 #   make record  re-run notebooks and save outputs (NB=notebooks/02_....ipynb for one)
+#   make html    static HTML handouts of the lessons in _build/html/ (open offline)
+#   make times   measure each notebook's run time; regenerates the tables in INSTRUCTORS.md
 #   make clean   remove .venv and caches
 # Variables: PYTHON (interpreter used to create .venv), LAB_ARGS (extra `jupyter lab` flags,
 # e.g. make lab LAB_ARGS="--no-browser --port 8890"), PYTEST_ARGS (extra pytest flags).
@@ -20,7 +22,7 @@ ifeq ($(shell id -u),0)
 ALLOW_ROOT := --allow-root
 endif
 
-.PHONY: setup lab test clean check-python record
+.PHONY: setup lab test clean check-python record html times
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
@@ -56,7 +58,16 @@ NB ?= notebooks solutions
 record: setup
 	$(BIN)/python scripts/run_notebooks.py $(NB)
 
+# Static HTML handouts of the lessons in _build/html/ (no network needed to open them).
+html: setup
+	$(BIN)/python scripts/build_html.py notebooks --out _build/html
+
+# Measure each notebook's run time in a fresh kernel (notebooks are not modified); writes
+# INSTRUCTORS-times.json and the generated tables in INSTRUCTORS.md. NB=path for one.
+times: setup
+	$(BIN)/python scripts/measure_times.py $(if $(filter command line,$(origin NB)),$(NB))
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info aelib.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis build _build *.egg-info aelib.egg-info
 	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +
 	find . -name .ipynb_checkpoints -type d -prune -not -path './.git/*' -exec rm -rf {} +

@@ -927,26 +927,26 @@ def check_7_3(prediction, loss_random, loss_transplanted):
     return _prediction("7.3", prediction, ("random", "transplanted"), measured, outcome, why)
 
 
-@_exercise("7.4", "fill in `results` and `largest_safe_scale` in the cell above")
-def check_7_4(results, largest_safe_scale):
-    r"""Explore: ``results = {scale: final training loss, or float('nan') if it diverged}``;
-    ``largest_safe_scale``: the largest scale you tried whose run did not diverge."""
+@_exercise("7.4", "fill in `results` and `best_scale` in the cell above")
+def check_7_4(results, best_scale):
+    r"""Explore: ``results = {scale: final training loss, or float('nan') if the run diverged}`` for transplanted
+    weights multiplied by ``scale``; ``best_scale``: the scale with the lowest final loss."""
     _answered(results, "results")
     if isinstance(results, dict):
         results = {k: (float("nan") if v is None else v) for k, v in results.items()}
     res = _results_dict(results)
-    s = _answered(largest_safe_scale, "largest_safe_scale")
-    safe = sorted(k for k, v in res.items() if np.isfinite(v))
-    diverged = sorted(k for k, v in res.items() if not np.isfinite(v))
-    if not diverged:
-        raise Wrong(f"none of your runs diverged ({', '.join(f'{k:g}' for k in sorted(res))}); try larger scales "
-                    f"(e.g. 1, 3, 10) to find where training breaks.")
-    if not safe:
+    s = _answered(best_scale, "best_scale")
+    finite = {k: v for k, v in res.items() if np.isfinite(v)}
+    if not finite:
         raise Wrong("every run diverged: try smaller scales, e.g. 0.1 and 0.01.")
     if s not in res:
-        raise Wrong(f"{s!r} is not one of the scales you tried.")
-    if s in diverged:
-        raise Wrong(f"the run at scale {s:g} diverged (its loss is NaN): it is not safe.")
-    if s != safe[-1]:
-        raise Wrong(f"scale {safe[-1]:g} also trained without diverging, and it is larger than {s:g}.")
-    return f"up to scale {s:g} the transplant trains; beyond it the loss blows up"
+        raise Wrong(f"{s!r} is not one of the scales you tried ({', '.join(f'{k:g}' for k in sorted(res))}).")
+    if not np.isfinite(res[s]):
+        raise Wrong(f"the run at scale {s:g} diverged (its loss is NaN): it cannot be the best.")
+    best, worst = min(finite, key=finite.get), max(finite, key=finite.get)
+    if s == worst and s != best:
+        raise Wrong(f"scale {s:g} ended with the HIGHEST loss ({res[s]:.3g}); lower is better: scale {best:g} "
+                    f"reached {res[best]:.3g}.")
+    if s != best:
+        raise Wrong(f"scale {best:g} reached a lower loss ({res[best]:.3g}) than scale {s:g} ({res[s]:.3g}).")
+    return f"scale {s:g} trains best among those you tried"

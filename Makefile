@@ -3,6 +3,7 @@
 #   make lab     setup, then open JupyterLab at notebooks/00_start_here.ipynb
 #   make test    setup, then run the tests (library tests and notebooks, via pytest + nbval)
 #   make record  re-run notebooks and save outputs (NB=notebooks/02_....ipynb for one)
+#   make exercises  regenerate the learner copies exercises/ from solutions/ (resets learners' edits)
 #   make html    static HTML handouts of the lessons in _build/html/ (open offline)
 #   make times   measure each notebook's run time; regenerates the tables in INSTRUCTORS.md
 #   make clean   remove .venv and caches
@@ -22,7 +23,7 @@ ifeq ($(shell id -u),0)
 ALLOW_ROOT := --allow-root
 endif
 
-.PHONY: setup lab test clean check-python record html times
+.PHONY: setup lab test clean check-python record html times exercises
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
@@ -57,6 +58,10 @@ test: setup
 NB ?= notebooks solutions
 record: setup
 	$(BIN)/python scripts/run_notebooks.py $(NB)
+
+# Regenerate exercises/ from solutions/ (answers replaced by gaps) and record their outputs.
+exercises: setup
+	$(BIN)/python scripts/make_exercises.py
 
 # Static HTML handouts of the lessons in _build/html/ (no network needed to open them).
 html: setup

@@ -470,49 +470,63 @@ _JS_FIGURE = """
 """
 
 
-def check_slider_changes_figure(page, label: str, report: NotebookReport,
-                                limit: float = FIGURE_UPDATE_LIMIT) -> float | None:
-    """Move the slider labelled ``label`` one step; the explorer's figure must change within ``limit`` s.
+def _move_and_time(page, key_presses: list[str], timeout: float) -> tuple[dict, dict, float | None]:
+    """Press keys on the focused slider; seconds until the explorer's figure changed (None: never)."""
+    before = page.evaluate(_JS_FIGURE)
+    t0 = time.monotonic()
+    for key in key_presses:
+        page.keyboard.press(key)
+    try:
+        page.wait_for_function(
+            "(old) => { const r = document.querySelector('[data-test-figure-root]');"
+            " const img = r && r.querySelector('.widget-output img');"
+            " return !!img && img.getAttribute('src') !== old; }",
+            arg=before["src"], timeout=timeout * 1000, polling=20,
+        )
+        delay = time.monotonic() - t0
+    except Exception:  # playwright's TimeoutError: the caller reports it
+        delay = None
+    return before, page.evaluate(_JS_FIGURE), delay
 
-    Returns the measured delay in seconds (None when the check could not be made).
+
+def check_slider_changes_figure(page, label: str, report: NotebookReport,
+                                limit: float = FIGURE_UPDATE_LIMIT, attempts: int = 3) -> float | None:
+    """Move the slider labelled ``label`` one step at a time; the figure must change each time,
+    and within ``limit`` seconds at least once in ``attempts`` moves (a slow redraw on a busy
+    machine is forgiven; a widget that is always slow is not).
+
+    Returns the best measured delay in seconds (None when the figure never changed).
     """
     if not page.evaluate(_JS_MARK_SLIDER, label):
         report.problems.append(f"no slider labelled {label!r} next to an Output widget with a figure")
         return None
     handle = page.locator("[data-test-slider] .noUi-handle").first
     handle.scroll_into_view_if_needed()
-    before = page.evaluate(_JS_FIGURE)
     handle.focus()
-    t0 = time.monotonic()
-    page.keyboard.press("ArrowRight")
-    if page.evaluate(_JS_FIGURE)["value"] == before["value"]:  # at the top of its range: go down
-        t0 = time.monotonic()
-        page.keyboard.press("ArrowLeft")
-        page.keyboard.press("ArrowLeft")
-    try:
-        page.wait_for_function(
-            "(old) => { const r = document.querySelector('[data-test-figure-root]');"
-            " const img = r && r.querySelector('.widget-output img');"
-            " return !!img && img.getAttribute('src') !== old; }",
-            arg=before["src"], timeout=limit * 1000 * 5, polling=20,
-        )
-        delay = time.monotonic() - t0
-    except Exception:  # playwright's TimeoutError; the message below says what happened
-        after = page.evaluate(_JS_FIGURE)
+    delays = []
+    key = "ArrowRight"
+    for _ in range(attempts):
+        before, after, delay = _move_and_time(page, [key], timeout=max(5 * limit, 1.5))
+        if after["value"] == before["value"] and key == "ArrowRight":  # at the top: go down instead
+            key = "ArrowLeft"
+            before, after, delay = _move_and_time(page, [key], timeout=max(5 * limit, 1.5))
+        if after["value"] == before["value"]:
+            report.problems.append(f"the {label!r} slider did not move (value stays {before['value']})")
+            return None
+        if delay is None:
+            report.problems.append(
+                f"moving the {label!r} slider ({before['value']} -> {after['value']}) did not change "
+                f"the figure within {max(5 * limit, 1.5):.1f} s"
+            )
+            return None
+        delays.append(delay)
+        report.notes.append(f"slider {label!r} {before['value']} -> {after['value']}: new figure after {delay:.2f} s")
+    if min(delays) > limit:
         report.problems.append(
-            f"moving the {label!r} slider ({before['value']} -> {after['value']}) did not change "
-            f"the figure within {limit * 5:.0f} s"
+            f"moving the {label!r} slider changed the figure only after "
+            f"{', '.join(f'{d:.2f}' for d in delays)} s (limit {limit:.1f} s)"
         )
-        return None
-    after = page.evaluate(_JS_FIGURE)
-    if after["value"] == before["value"]:
-        report.problems.append(f"the {label!r} slider did not move (value stays {before['value']})")
-    if delay > limit:
-        report.problems.append(
-            f"moving the {label!r} slider changed the figure after {delay:.2f} s (limit {limit:.1f} s)"
-        )
-    report.notes.append(f"slider {label!r} {before['value']} -> {after['value']}: new figure after {delay:.2f} s")
-    return delay
+    return min(delays)
 
 
 def screenshot(page, path: Path) -> None:

@@ -222,6 +222,10 @@ def test_checks_pass_on_a_working_widget_notebook(lab, page):
     report = run_notebook(page, lab, "scratch/good.ipynb", "scratch_good.png", slider="level")
     assert not report.problems, "\n".join(report.problems)
     assert report.n_widgets == 1 and report.n_mathjax_cells == 1 and report.n_code_cells == 2
+    # the same widget, held to an impossible deadline: the timing check does fail
+    strict = bh.NotebookReport("scratch/good.ipynb, 1 ms limit")
+    bh.check_slider_changes_figure(page, "level", strict, limit=0.001)
+    assert any("changed the figure only after" in p for p in strict.problems), strict.problems
 
 
 def test_checks_catch_a_broken_notebook(lab, page):

@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+"""Measure each notebook's run time and regenerate the timing tables of INSTRUCTORS.md (``make times``).
+
+    python scripts/measure_times.py                      # notebooks/, exercises/, solutions/
+    python scripts/measure_times.py notebooks/03_gradients_with_sympy.ipynb   # one; the others are kept
+    python scripts/measure_times.py --render-only        # only rewrite INSTRUCTORS.md from the JSON file
+
+Each notebook is executed in a fresh kernel with its own folder as working directory (as
+"Restart kernel and run all" in JupyterLab does), from a copy in memory: the file is never
+written. The wall time includes starting the kernel. The results go to INSTRUCTORS-times.json
+with the learner time each notebook states in its opening cells ("Time: about 40 minutes"),
+and the parts of INSTRUCTORS.md between ``<!-- BEGIN GENERATED name -->`` and
+``<!-- END GENERATED name -->`` markers (and each ``<!-- runtime:PATH -->…<!-- /runtime -->``)
+are rewritten from that file alone. tests/test_instructors.py checks that the guide and the
+file agree, so the times in the guide are always measured ones.
+
+The workshop plans are built here (PLANS below) from those numbers: a lesson block lasts
+the time the lesson states, an exercise block the time its solution notebook states.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMES = ROOT / "INSTRUCTORS-times.json"
+GUIDE = ROOT / "INSTRUCTORS.md"
+FOLDERS = ("notebooks", "exercises", "solutions")
+
+LESSONS = [
+    ("00", "start_here", "Start here: notation, data, aelib"),
+    ("01", "hidden_layers", "What hidden layers compute"),
+    ("02", "autoencoder_basics", "Autoencoder basics"),
+    ("03", "gradients_with_sympy", "Deriving the gradients with SymPy"),
+    ("04", "tied_weights", "Tied weights and the inverse decoder"),
+    ("05", "activations", "Choosing activations"),
+    ("06", "denoising", "Denoising autoencoders"),
+    ("07", "weight_reuse", "Reusing trained weights"),
+]
+DEFAULT_LESSON_MINUTES = 40     # for a lesson not written yet (marked as an estimate)
+DEFAULT_EXERCISE_MINUTES = 30
+
+# A plan is a list of blocks: (kind, what). kind "lesson"/"exercises" take their minutes from
+# the notebooks; kind "fixed" is (label, minutes).
+PLANS = {
+    "plan-3h": [
+        ("fixed", ("Welcome; everyone opens the hub or runs `make lab`; run notebook 00 top to bottom", 10)),
+        ("lesson", "00"),
+        ("lesson", "01"),
+        ("fixed", ("Break", 10)),
+        ("lesson", "02"),
+        ("exercises", "02"),
+        ("fixed", ("Wrap-up: the claim checks so far; where to go next (03-07 as homework)", 10)),
+    ],
+    "plan-day": [
+        ("fixed", ("Welcome, set-up check (`make test` or the hub); notebook 00 run top to bottom", 10)),
+        ("lesson", "00"),
+        ("lesson", "01"),
+        ("fixed", ("Break", 15)),
+        ("lesson", "02"),
+        ("exercises", "02"),
+        ("fixed", ("Lunch", 60)),
+        ("lesson", "03"),
+        ("lesson", "04"),
+        ("fixed", ("Break", 15)),
+        ("lesson", "05"),
+        ("lesson", "06"),
+        ("exercises", "06"),
+        ("lesson", "07"),
+        ("fixed", ("Wrap-up: which folklore held on our data, which did not; the other exercises as homework", 10)),
+    ],
+}
+PLAN_LIMITS = {"plan-3h": 180, "plan-day": 8 * 60}  # minutes from start to end, breaks included
+
+
+# ------------------------------------------------------------------------------------ measuring
+
+def stated_minutes(nb) -> int | None:
+    """The learner time a notebook states in its first markdown cells ('Time: about 40 minutes')."""
+    text = "\n".join(c.source for c in nb.cells[:4] if c.cell_type == "markdown")
+    m = re.search(r"time\W{0,6}(?:about|around|roughly|~)?\s*(\d+)\s*(?:-|–|to)?\s*(\d+)?\s*min", text, re.I)
+    if not m:
+        return None
+    low, high = int(m.group(1)), m.group(2)
+    return int(high) if high else low
+
+
+# Appended to the copy in memory: the kernel's own CPU time (its process and children), which
+# depends much less than the wall time on what else the machine is doing.
+CPU_PROBE = """\
+import json as _json, resource as _resource
+_self, _kids = _resource.getrusage(_resource.RUSAGE_SELF), _resource.getrusage(_resource.RUSAGE_CHILDREN)
+print("CPU_SECONDS", _json.dumps(_self.ru_utime + _self.ru_stime + _kids.ru_utime + _kids.ru_stime))
+"""
+
+
+def measure(path: Path, timeout: int = 900) -> tuple[float, float | None]:
+    """(wall seconds, kernel CPU seconds) to start a fresh kernel and run every cell of ``path``.
+
+    The file is not modified: it is executed from a copy in memory, with one extra cell at the end
+    that reports the kernel's CPU time (None where the ``resource`` module is missing, e.g. Windows).
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(CPU_PROBE))
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    t0 = time.perf_counter()
+    client.execute()
+    wall = time.perf_counter() - t0
+    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
+    m = re.search(r"CPU_SECONDS ([\d.eE+-]+)", text)
+    return wall, float(m.group(1)) if m else None
+
+
+def all_notebooks() -> list[Path]:
+    return sorted(p for f in FOLDERS for p in (ROOT / f).glob("*.ipynb"))
+
+
+def machine() -> dict:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    return {"python": platform.python_version(), "system": f"{platform.system()} {platform.machine()}",
+            "cpus": os.cpu_count(), "load_average_at_start": None if load is None else round(load, 1)}
+
+
+def run_measurements(paths: list[Path], data: dict) -> int:
+    import nbformat
+
+    failed = 0
+    data.setdefault("notebooks", {})
+    data["measured"] = {"date": date.today().isoformat(), "command": "make times", **machine()}
+    for p in paths:
+        rel = p.resolve().relative_to(ROOT).as_posix()
+        try:
+            seconds, cpu = measure(p)
+        except Exception as e:  # a failing notebook is reported, and its old time dropped
+            print(f"FAILED  {rel}: {type(e).__name__}: {str(e)[:500]}", flush=True)
+            data["notebooks"].pop(rel, None)
+            failed += 1
+            continue
+        minutes = stated_minutes(nbformat.read(p, as_version=4))
+        data["notebooks"][rel] = {"seconds": round(seconds, 1), "cpu_seconds": None if cpu is None else round(cpu, 1),
+                                  "stated_minutes": minutes}
+        print(f"{seconds:6.1f} s  (CPU {cpu or float('nan'):.1f} s)  {rel}" + (f"  (states {minutes} min)" if minutes else ""),
+              flush=True)
+    # forget notebooks that no longer exist
+    data["notebooks"] = {k: v for k, v in sorted(data["notebooks"].items()) if (ROOT / k).exists()}
+    return failed
+
+
+# ------------------------------------------------------------------------------------ rendering
+
+def _lesson_path(folder: str, number: str) -> str:
+    for n, stem, _ in LESSONS:
+        if n == number:
+            return f"{folder}/{n}_{stem}.ipynb"
+    raise KeyError(number)
+
+
+def _title(number: str) -> str:
+    return next(t for n, _, t in LESSONS if n == number)
+
+
+def _seconds(data: dict, path: str) -> str:
+    entry = data["notebooks"].get(path)
+    if not entry:
+        return "not measured"
+    cpu = entry.get("cpu_seconds")
+    return f"{entry['seconds']:.1f} s" + (f" (CPU {cpu:.1f} s)" if cpu is not None else "")
+
+
+def render_times_table(data: dict) -> str:
+    rows = ["| # | lesson | learner time (stated) | lesson run time | exercises run time | solutions run time |",
+            "|---|---|---|---|---|---|"]
+    for n, stem, title in LESSONS:
+        lesson = data["notebooks"].get(f"notebooks/{n}_{stem}.ipynb")
+        stated = f"{lesson['stated_minutes']} min" if lesson and lesson.get("stated_minutes") else "–"
+        cells = [_seconds(data, f"{f}/{n}_{stem}.ipynb") if (ROOT / f / f"{n}_{stem}.ipynb").exists() or
+                 f"{f}/{n}_{stem}.ipynb" in data["notebooks"] else "–" for f in FOLDERS]
+        rows.append(f"| {n} | {title} | {stated} | " + " | ".join(cells) + " |")
+    total = sum(v["seconds"] for v in data["notebooks"].values())
+    m = data.get("measured", {})
+    rows.append("")
+    rows.append(f"{len(data['notebooks'])} notebook(s), {total:.0f} s in total. Measured with `make times` on "
+                f"{m.get('date', '?')}, Python {m.get('python', '?')}, {m.get('system', '?')}, {m.get('cpus', '?')} CPUs "
+                f"(load average {m.get('load_average_at_start', '?')} at the start: the machine was shared, so these "
+                f"wall times are pessimistic). Each time includes starting a fresh kernel. The CPU time in brackets is "
+                f"the kernel's own, which depends much less on other load: on an idle laptop, expect a wall time "
+                f"close to it.")
+    return "\n".join(rows)
+
+
+def plan_blocks(data: dict, plan: str) -> list[tuple[str, int, str, str | None]]:
+    """(label, minutes, run time text, why the minutes are an estimate or None) for each block of a plan."""
+    blocks = []
+    for kind, what in PLANS[plan]:
+        if kind == "fixed":
+            label, minutes = what
+            blocks.append((label, minutes, "", None))
+            continue
+        folder = "notebooks" if kind == "lesson" else "solutions"
+        path = _lesson_path(folder, what)
+        entry = data["notebooks"].get(path)
+        minutes = entry.get("stated_minutes") if entry else None
+        estimate = None
+        if minutes is None:
+            estimate = "estimate: not measured yet" if (ROOT / path).exists() else "estimate: not written yet"
+        if estimate:
+            minutes = DEFAULT_LESSON_MINUTES if kind == "lesson" else DEFAULT_EXERCISE_MINUTES
+        if kind == "lesson":
+            label = f"Lesson {what}: {_title(what)} (`{path}`)"
+            run = _seconds(data, path)
+        else:
+            ex = _lesson_path("exercises", what)
+            label = f"Exercises {what} (`{ex}`)"
+            run = _seconds(data, ex)
+        blocks.append((label, minutes, run, estimate))
+    return blocks
+
+
+def plan_minutes(data: dict, plan: str) -> int:
+    return sum(m for _, m, _, _ in plan_blocks(data, plan))
+
+
+def render_plan(data: dict, plan: str) -> str:
+    rows = ["| start | block | minutes | \"Run all\" takes (measured) |", "|---|---|---|---|"]
+    t = 0
+    for label, minutes, run, estimate in plan_blocks(data, plan):
+        rows.append(f"| {t // 60}:{t % 60:02d} | {label} | {minutes}{f' ({estimate})' if estimate else ''} | {run} |")
+        t += minutes
+    rows.append(f"| {t // 60}:{t % 60:02d} | end | | |")
+    limit = PLAN_LIMITS[plan]
+    rows.append("")
+    rows.append(f"Total {t // 60} h {t % 60:02d} min of the {limit // 60} h {limit % 60:02d} min available "
+                f"({'fits' if t <= limit else f'over by {t - limit} min: shorten it'}). Minutes are the times the "
+                "notebooks state for learners; the last column is the measured time for a fresh kernel to run "
+                "the notebook top to bottom (allow two to three times longer on a busy shared hub).")
+    return "\n".join(rows)
+
+
+def render_sections(data: dict) -> dict[str, str]:
+    return {"times-table": render_times_table(data), **{p: render_plan(data, p) for p in PLANS}}
+
+
+_BLOCK = re.compile(r"(<!-- BEGIN GENERATED (?P<name>[\w-]+)[^>]*-->\n)(?P<body>.*?)(<!-- END GENERATED (?P=name) -->)", re.S)
+_INLINE = re.compile(r"(<!-- runtime:(?P<path>[^ >]+) -->)(?P<body>.*?)(<!-- /runtime -->)")
+
+
+def render_guide(text: str, data: dict) -> str:
+    """The guide with every generated part recomputed from ``data``."""
+    sections = render_sections(data)
+
+    def block(m: re.Match) -> str:
+        name = m.group("name")
+        if name not in sections:
+            raise ValueError(f"INSTRUCTORS.md has a generated block {name!r} that measure_times.py does not know")
+        return m.group(1) + sections[name] + "\n" + m.group(4)
+
+    text = _BLOCK.sub(block, text)
+    return _INLINE.sub(lambda m: m.group(1) + _seconds(data, m.group("path")) + m.group(4), text)
+
+
+def load() -> dict:
+    return json.loads(TIMES.read_text(encoding="utf-8")) if TIMES.exists() else {"notebooks": {}}
+
+
+def main(argv: list[str]) -> int:
+    data = load()
+    failed = 0
+    if "--render-only" not in argv:
+        args = [a for a in argv if not a.startswith("--")]
+        paths = []
+        for a in args or [str(ROOT / f) for f in FOLDERS]:
+            p = Path(a)
+            paths += sorted(p.glob("*.ipynb")) if p.is_dir() else [p]
+        failed = run_measurements(paths, data)
+        TIMES.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"wrote {TIMES.relative_to(ROOT)}")
+    if GUIDE.exists():
+        GUIDE.write_text(render_guide(GUIDE.read_text(encoding="utf-8"), data), encoding="utf-8")
+        print(f"updated the generated tables in {GUIDE.relative_to(ROOT)}")
+    for plan in PLANS:
+        if plan_minutes(data, plan) > PLAN_LIMITS[plan]:
+            print(f"warning: {plan} takes {plan_minutes(data, plan)} min, more than {PLAN_LIMITS[plan]}: edit PLANS")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,113 @@
+"""INSTRUCTORS.md: its run times and workshop plans come from `make times`, not from a keyboard.
+
+`scripts/measure_times.py` measures the notebooks into INSTRUCTORS-times.json and rewrites the
+generated parts of the guide from that file. Here the guide is re-rendered from the file, without
+measuring anything, and must come out unchanged: a number typed into a generated table, or a
+table left behind after a new measurement, fails. The other tests check that every notebook has
+a measured time, that the plans fit their slots, and that the guide is linked and names commands
+that exist.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+GUIDE = REPO / "INSTRUCTORS.md"
+TIMES = REPO / "INSTRUCTORS-times.json"
+
+spec = importlib.util.spec_from_file_location("measure_times", REPO / "scripts" / "measure_times.py")
+measure_times = importlib.util.module_from_spec(spec)
+sys.modules["measure_times"] = measure_times
+spec.loader.exec_module(measure_times)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return json.loads(TIMES.read_text(encoding="utf-8"))
+
+
+def test_the_guide_tables_are_exactly_what_the_measurements_give(data):
+    text = GUIDE.read_text(encoding="utf-8")
+    rendered = measure_times.render_guide(text, data)
+    if rendered != text:
+        import difflib
+        diff = "\n".join(difflib.unified_diff(text.splitlines(), rendered.splitlines(), "INSTRUCTORS.md",
+                                              "rendered from INSTRUCTORS-times.json", lineterm="", n=0))
+        pytest.fail("INSTRUCTORS.md's generated parts differ from INSTRUCTORS-times.json; run `make times` "
+                    f"(or scripts/measure_times.py --render-only):\n{diff[:3000]}", pytrace=False)
+    for name in ["times-table", "plan-3h", "plan-day"]:
+        assert f"<!-- BEGIN GENERATED {name}" in text and f"<!-- END GENERATED {name} -->" in text
+
+
+def test_every_notebook_has_a_measured_time(data):
+    have = set(data["notebooks"])
+    missing = [p.relative_to(REPO).as_posix() for p in measure_times.all_notebooks()
+               if p.relative_to(REPO).as_posix() not in have]
+    assert not missing, f"no measured run time for {missing}: run `make times` (or `make times NB=<path>`)"
+    for path, entry in data["notebooks"].items():
+        assert entry["seconds"] > 0, path
+
+
+def test_every_lesson_in_the_repository_has_its_section_and_run_time_in_the_guide():
+    text = GUIDE.read_text(encoding="utf-8")
+    for p in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        number = p.name[:2]
+        assert re.search(rf"^### {number} · ", text, re.M), f"INSTRUCTORS.md has no section for {p.name}"
+        assert f"<!-- runtime:notebooks/{p.name} -->" in text, f"INSTRUCTORS.md shows no run time for {p.name}"
+
+
+def test_the_workshop_plans_fit_their_slots(data):
+    for plan, limit in measure_times.PLAN_LIMITS.items():
+        minutes = measure_times.plan_minutes(data, plan)
+        assert minutes <= limit, f"{plan} now takes {minutes} min, more than {limit}: edit PLANS in scripts/measure_times.py"
+
+
+def test_the_guide_is_linked_from_the_readme_and_its_make_targets_exist():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "INSTRUCTORS.md" in readme
+    targets = set(re.findall(r"^([A-Za-z][\w-]*):", (REPO / "Makefile").read_text(encoding="utf-8"), re.M))
+    used = set(re.findall(r"`make ([a-z][\w-]*)", GUIDE.read_text(encoding="utf-8")))
+    assert used and used <= targets, f"the guide names make targets that do not exist: {sorted(used - targets)}"
+
+
+# ----------------------------------------------------------------------------- the checks can fail
+
+FAKE = {
+    "measured": {"date": "2000-01-01", "python": "3.11", "system": "Linux", "cpus": 2, "load_average_at_start": 0.1},
+    "notebooks": {"notebooks/00_start_here.ipynb": {"seconds": 5.0, "cpu_seconds": 3.0, "stated_minutes": 15}},
+}
+
+
+def test_a_hand_edited_time_is_overwritten_by_the_rendering():
+    guide = ("x\n<!-- BEGIN GENERATED times-table -->\nold\n<!-- END GENERATED times-table -->\n"
+             "run: <!-- runtime:notebooks/00_start_here.ipynb -->1.0 s<!-- /runtime -->\n")
+    rendered = measure_times.render_guide(guide, FAKE)
+    assert "5.0 s (CPU 3.0 s)" in rendered and "old" not in rendered and "1.0 s<" not in rendered
+    assert measure_times.render_guide(rendered, FAKE) == rendered  # rendering twice changes nothing
+    with pytest.raises(ValueError, match="'nonsense'"):
+        measure_times.render_guide("<!-- BEGIN GENERATED nonsense -->\n<!-- END GENERATED nonsense -->", FAKE)
+
+
+def test_a_plan_that_overruns_is_reported():
+    data = json.loads(json.dumps(FAKE))
+    data["notebooks"]["notebooks/00_start_here.ipynb"]["stated_minutes"] = 600
+    assert measure_times.plan_minutes(data, "plan-3h") > measure_times.PLAN_LIMITS["plan-3h"]
+    assert "over by" in measure_times.render_plan(data, "plan-3h")
+
+
+@pytest.mark.parametrize("text, minutes", [
+    ("**Time:** about 40 minutes to read and run", 40),
+    ("Expected time: about 25 minutes.", 25),
+    ("Time: 20-30 min", 30),
+    ("Nothing about duration here.", None),
+])
+def test_stated_minutes_are_read_from_the_opening_cells(text, minutes):
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title\n\n" + text)])
+    assert measure_times.stated_minutes(nb) == minutes

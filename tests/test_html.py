@@ -117,3 +117,17 @@ def test_sympy_latex_outputs_become_mathml():
     out = build_html.latex_output_to_html(r"$\displaystyle \left[\begin{matrix}x - z\end{matrix}\right]$", store, "t")
     page = store.put_back(out)
     assert page.startswith("<math") and "<mtable" in page and not store.failed
+
+
+def test_widget_outputs_become_a_note_and_the_notebook_on_disk_is_untouched():
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("Loss $L(x, z)$"),
+        nbformat.v4.new_code_cell("explorer()", outputs=[nbformat.v4.new_output(
+            "display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "abc", "version_major": 2},
+                                  "text/plain": "VBox(children=(Dropdown(...),))"})]),
+    ])
+    store = build_html.MathStore()
+    build_html.prepare(nb, store, "demo")
+    assert nb.cells[1].outputs[0]["data"] == {"text/html": build_html.WIDGET_NOTE}
+    assert "MATHPH" in nb.cells[0].source and len(store.mathml) == 1

@@ -85,6 +85,8 @@ class MathStore:
 
     def add(self, latex: str, display: bool, where: str) -> str:
         key = f"MATHPH{self.nonce}X{len(self.mathml)}X"
+        # a formula that wraps inside a blockquote carries the quote marker of its next line: drop it
+        latex = re.sub(r"\n[ \t]*>[ \t]?", "\n", latex)
         self.mathml[key] = to_mathml(latex, display, where, self.failed)
         return f"\n\n{key}\n\n" if display else key
 

@@ -131,3 +131,11 @@ def test_widget_outputs_become_a_note_and_the_notebook_on_disk_is_untouched():
     build_html.prepare(nb, store, "demo")
     assert nb.cells[1].outputs[0]["data"] == {"text/html": build_html.WIDGET_NOTE}
     assert "MATHPH" in nb.cells[0].source and len(store.mathml) == 1
+
+
+def test_a_formula_wrapped_inside_a_blockquote_loses_the_quote_marker():
+    store = build_html.MathStore()
+    md = build_html.replace_maths("> **Claim.** it says $a = b *\n> (1 - y)$ and more", store, "t")
+    assert md.startswith("> **Claim.** it says MATHPH")
+    (markup,) = store.mathml.values()
+    assert "&#x0003E;" not in markup and "&gt;" not in markup and ">" not in re.sub(r"<[^>]*>", "", markup)

@@ -435,22 +435,21 @@ def check_cells(cells: list[dict], run_result: str, expect_math: list[int], repo
 
 # ---------------------------------------------------------------------------- sliders
 
-_JS_MARK_SLIDER = """
-(label) => {
-  // The slider whose description is `label`, and the figure of the explorer it belongs to:
-  // the nearest enclosing widget box that holds an Output widget with an image.
-  document.querySelectorAll('[data-test-slider],[data-test-figure-root]').forEach(e => {
-    e.removeAttribute('data-test-slider'); e.removeAttribute('data-test-figure-root'); });
-  const re = new RegExp('^\\\\s*' + label + '\\\\b', 'i');
-  const sliders = [...document.querySelectorAll('.widget-slider')].filter(s => {
-    const l = s.querySelector('.widget-label');
-    return l && re.test(l.textContent);
+_JS_MARK_CONTROL = """
+([selector, label]) => {
+  // The control (slider or dropdown) whose description starts with `label`, and the figure of
+  // the explorer it belongs to: the nearest enclosing element holding an Output widget's image.
+  document.querySelectorAll('[data-test-control],[data-test-figure-root]').forEach(e => {
+    e.removeAttribute('data-test-control'); e.removeAttribute('data-test-figure-root'); });
+  const controls = [...document.querySelectorAll(selector)].filter(c => {
+    const l = c.querySelector('.widget-label');
+    return l && l.textContent.trim().toLowerCase().startsWith(label.toLowerCase());
   });
-  for (const s of sliders) {
-    let root = s.parentElement;
+  for (const c of controls) {
+    let root = c.parentElement;
     while (root && !root.querySelector('.widget-output img')) root = root.parentElement;
     if (root && root.closest('.jp-OutputArea-output')) {
-      s.setAttribute('data-test-slider', '1');
+      c.setAttribute('data-test-control', '1');
       root.setAttribute('data-test-figure-root', '1');
       return true;
     }
@@ -463,19 +462,22 @@ _JS_FIGURE = """
 () => {
   const root = document.querySelector('[data-test-figure-root]');
   const img = root && root.querySelector('.widget-output img');
-  const readout = document.querySelector('[data-test-slider] .widget-readout');
+  const c = document.querySelector('[data-test-control]');
+  const readout = c && c.querySelector('.widget-readout');
+  const select = c && c.querySelector('select');
   return {src: img ? img.getAttribute('src') : null,
-          value: readout ? readout.textContent.trim() : null};
+          value: readout ? readout.textContent.trim() : select ? select.value : null};
 }
 """
 
+_CONTROLS = {"slider": ".widget-slider", "dropdown": ".widget-dropdown"}
 
-def _move_and_time(page, key_presses: list[str], timeout: float) -> tuple[dict, dict, float | None]:
-    """Press keys on the focused slider; seconds until the explorer's figure changed (None: never)."""
+
+def _change_and_time(page, change, timeout: float) -> tuple[dict, dict, float | None]:
+    """Call ``change()`` (which moves the control); seconds until the figure changed (None: never)."""
     before = page.evaluate(_JS_FIGURE)
     t0 = time.monotonic()
-    for key in key_presses:
-        page.keyboard.press(key)
+    change()
     try:
         page.wait_for_function(
             "(old) => { const r = document.querySelector('[data-test-figure-root]');"
@@ -489,41 +491,55 @@ def _move_and_time(page, key_presses: list[str], timeout: float) -> tuple[dict, 
     return before, page.evaluate(_JS_FIGURE), delay
 
 
-def check_slider_changes_figure(page, label: str, report: NotebookReport,
-                                limit: float = FIGURE_UPDATE_LIMIT, attempts: int = 3) -> float | None:
-    """Move the slider labelled ``label`` one step at a time; the figure must change each time,
-    and within ``limit`` seconds at least once in ``attempts`` moves (a slow redraw on a busy
-    machine is forgiven; a widget that is always slow is not).
+def check_control_changes_figure(page, label: str, report: NotebookReport, kind: str = "slider",
+                                 limit: float = FIGURE_UPDATE_LIMIT, attempts: int = 3) -> float | None:
+    """Change the control labelled ``label`` ``attempts`` times, one step (slider, arrow key) or
+    one option (dropdown) at a time; the explorer's figure must change every time, within
+    ``limit`` seconds at least once (a slow redraw on a busy machine is forgiven, a widget that is
+    always slow is not).
 
-    Returns the best measured delay in seconds (None when the figure never changed).
+    Returns the best measured delay in seconds (None when the check failed before timing).
     """
-    if not page.evaluate(_JS_MARK_SLIDER, label):
-        report.problems.append(f"no slider labelled {label!r} next to an Output widget with a figure")
+    if not page.evaluate(_JS_MARK_CONTROL, [_CONTROLS[kind], label]):
+        report.problems.append(f"no {kind} labelled {label!r} next to an Output widget with a figure")
         return None
-    handle = page.locator("[data-test-slider] .noUi-handle").first
-    handle.scroll_into_view_if_needed()
-    handle.focus()
+    timeout = max(1.5, min(5 * limit, 5.0))  # how long to wait before calling it "never"
     delays = []
-    key = "ArrowRight"
+    if kind == "slider":
+        handle = page.locator("[data-test-control] .noUi-handle").first
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        keys = ["ArrowRight"]
+
+        def change():
+            page.keyboard.press(keys[0])
+    else:
+        select = page.locator("[data-test-control] select").first
+        select.scroll_into_view_if_needed()
+        options = select.evaluate("s => [...s.options].map(o => o.value)")
+
+        def change():
+            current = select.evaluate("s => s.value")
+            select.select_option(options[(options.index(current) + 1) % len(options)])
     for _ in range(attempts):
-        before, after, delay = _move_and_time(page, [key], timeout=max(5 * limit, 1.5))
-        if after["value"] == before["value"] and key == "ArrowRight":  # at the top: go down instead
-            key = "ArrowLeft"
-            before, after, delay = _move_and_time(page, [key], timeout=max(5 * limit, 1.5))
+        before, after, delay = _change_and_time(page, change, timeout)
+        if kind == "slider" and after["value"] == before["value"] and keys[0] == "ArrowRight":
+            keys[0] = "ArrowLeft"  # at the top of its range: go down instead
+            before, after, delay = _change_and_time(page, change, timeout)
         if after["value"] == before["value"]:
-            report.problems.append(f"the {label!r} slider did not move (value stays {before['value']})")
+            report.problems.append(f"the {label!r} {kind} did not change (value stays {before['value']})")
             return None
         if delay is None:
             report.problems.append(
-                f"moving the {label!r} slider ({before['value']} -> {after['value']}) did not change "
-                f"the figure within {max(5 * limit, 1.5):.1f} s"
+                f"changing the {label!r} {kind} ({before['value']} -> {after['value']}) did not change "
+                f"the figure within {timeout:.1f} s"
             )
             return None
         delays.append(delay)
-        report.notes.append(f"slider {label!r} {before['value']} -> {after['value']}: new figure after {delay:.2f} s")
+        report.notes.append(f"{kind} {label!r} {before['value']} -> {after['value']}: new figure after {delay:.2f} s")
     if min(delays) > limit:
         report.problems.append(
-            f"moving the {label!r} slider changed the figure only after "
+            f"changing the {label!r} {kind} changed the figure only after "
             f"{', '.join(f'{d:.2f}' for d in delays)} s (limit {limit:.1f} s)"
         )
     return min(delays)

@@ -44,6 +44,14 @@ class PCA:
         """Fraction of the total variance captured by the ``m`` components."""
         return float(self.variances.sum() / self.total_variance)
 
+    def truncate(self, m: int) -> "PCA":
+        """The same PCA keeping only the first ``m`` components (no recomputation)."""
+        m = v.check_int(m, "m", "PCA.truncate")
+        if m > self.n_components:
+            raise ValueError(f"The 'm' parameter of PCA.truncate must be at most {self.n_components}. "
+                             f"Got {m} instead.")
+        return PCA(self.mean, self.components[:m].copy(), self.variances[:m].copy(), self.total_variance)
+
     def encode(self, X):
         r"""Coordinates along the components: :math:`H = (X - \mu) C^\top`, ``(batch, n) -> (batch, m)``."""
         X = v.check_array(X, "X", "PCA.encode", ndim=2, n_cols=self.mean.shape[0])
@@ -67,8 +75,12 @@ class PCA:
 def pca(X, n_components: int) -> PCA:
     r"""Top ``n_components`` principal directions of ``X: (n_samples, n_features)``.
 
-    Computed from the SVD of the centred data :math:`X - \mu = U S V^\top`: the components are
-    the first rows of :math:`V^\top` and the variances :math:`S^2 / n_{samples}`. Runs in float64.
+    Computed from the covariance matrix :math:`C = (X - \mu)^\top (X - \mu) / n_{samples}`
+    (``(n_features, n_features)``): its eigenvectors with the largest eigenvalues are the
+    components, the eigenvalues the variances along them. (The same as the rows of :math:`V^\top`
+    in the SVD :math:`X - \mu = U S V^\top`, with variances :math:`S^2 / n_{samples}`; for 4,000
+    digits of 784 pixels the eigendecomposition of the 784x784 covariance is several times faster.)
+    Runs in float64; each component's sign is fixed so that its largest entry is positive.
     """
     X = v.check_array(X, "X", "pca", ndim=2, dtype=np.float64)
     m = v.check_int(n_components, "n_components", "pca")
@@ -76,10 +88,15 @@ def pca(X, n_components: int) -> PCA:
         raise ValueError(f"The 'n_components' parameter of pca must be at most min(n_samples, n_features) "
                          f"= {min(X.shape)}. Got {m} instead.")
     mean = X.mean(axis=0)                                        # (n,)
-    _, s, Vt = np.linalg.svd(X - mean, full_matrices=False)      # s: (k,), Vt: (k, n)
-    var = s ** 2 / X.shape[0]                                    # (k,)
-    return PCA(mean=mean, components=Vt[:m].copy(), variances=var[:m].copy(),
-               total_variance=float(var.sum()))
+    Xc = X - mean                                                # (n_samples, n)
+    C = Xc.T @ Xc / X.shape[0]                                   # (n, n) covariance
+    var, vecs = np.linalg.eigh(C)                                # ascending eigenvalues
+    top = np.argsort(var)[::-1][:m]
+    comps = vecs[:, top].T                                       # (m, n)
+    flip = np.sign(comps[np.arange(m), np.abs(comps).argmax(axis=1)])
+    comps *= flip[:, None]
+    return PCA(mean=mean, components=comps.copy(), variances=np.maximum(var[top], 0.0),
+               total_variance=float(np.trace(C)))
 
 
 def orthonormal_basis(A, name: str = "A", owner: str = "orthonormal_basis"):

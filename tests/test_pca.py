@@ -54,3 +54,12 @@ def test_bad_input_raises_clear_errors():
         principal_angles(np.eye(3), np.eye(4))
     with pytest.raises(ValueError, match="rank 0"):
         principal_angles(np.zeros((3, 1)), np.eye(3))
+
+
+def test_truncate_equals_a_smaller_pca():
+    X, _ = _data(2)
+    small, big = pca(X, 2), pca(X, 4).truncate(2)
+    assert np.allclose(small.components, big.components)
+    assert np.allclose(small.reconstruct(X), big.reconstruct(X))
+    with pytest.raises(ValueError, match="'m'"):
+        small.truncate(3)

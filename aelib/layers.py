@@ -32,8 +32,16 @@ def dense_backward(dH, X, W, A, H, act: Activation, need_dX: bool = True):
 
 
 def dense_backward_from_preactivation(dA, X, W, need_dX: bool = True):
-    """The linear part of the backward pass, given ``dA = ∂L/∂A`` directly."""
-    dW = dA.T @ X                    # (n_out, n_in)
+    """The linear part of the backward pass, given ``dA = ∂L/∂A`` directly.
+
+    ``dW`` is returned in ``W``'s memory layout: when ``W`` is the transpose of a stored matrix
+    (the decoder of a tied autoencoder, ``W' = Wᵀ``), ``dW = (Xᵀ dA)ᵀ``, the same numbers, so that
+    ``dW_enc + dW_decᵀ`` adds two contiguous arrays instead of walking one of them with a stride.
+    """
+    if W.flags.f_contiguous and not W.flags.c_contiguous:
+        dW = (X.T @ dA).T            # (n_out, n_in), a view of a C-ordered (n_in, n_out) array
+    else:
+        dW = dA.T @ X                # (n_out, n_in)
     db = dA.sum(axis=0)              # (n_out,)
     dX = dA @ W if need_dX else None  # (batch, n_in)
     return dX, dW, db

@@ -1,7 +1,8 @@
 r"""Checks for the exercise notebooks: one function per exercise, feedback that teaches.
 
 Each ``check_N_M`` takes what the learner wrote (a function, a prediction, or the results of an
-experiment), prints **one line** and returns ``True`` (correct) or ``False``:
+experiment), prints **one line** and returns ``True`` (correct) or ``False`` (a :class:`Result`, an int equal to
+them that a notebook does not echo):
 
     ✓ Exercise 2.1: correct (tested on batches of 1, 4 and 33 rows, float32 and float64).
     ✗ Exercise 2.1: the result is 784 times too small: you averaged over the pixels too; ...
@@ -54,6 +55,25 @@ class NotAnswered(Exception):
     """Raised inside a check: the learner has not answered yet."""
 
 
+class Result(int):
+    """What a check returns: equal to True or False (``if check(...)`` works), shown as ``True``/``False``.
+
+    In a notebook it displays nothing (the printed line is the feedback), so that a check call can be
+    the last line of a cell without echoing ``True`` under it.
+    """
+
+    def __new__(cls, ok):
+        return super().__new__(cls, bool(ok))
+
+    def __repr__(self):
+        return repr(bool(self))
+
+    __str__ = __repr__
+
+    def _ipython_display_(self):
+        pass
+
+
 def _exercise(number: str, what: str = "write your code in the cell above"):
     """Decorator: turn a check body into a one-line verdict, printed and returned as a bool.
 
@@ -68,12 +88,12 @@ def _exercise(number: str, what: str = "write your code in the cell above"):
                 note = body(*args, **kwargs)
             except (NotAnswered, NotImplementedError):
                 print(f"Exercise {number}: not answered yet — {what}, then run this cell again.")
-                return False
+                return Result(False)
             except Wrong as e:
                 print(f"✗ Exercise {number}: {e}")
-                return False
+                return Result(False)
             print(f"✓ Exercise {number}: correct" + (f" ({note})." if note else "."))
-            return True
+            return Result(True)
         check.exercise = number
         return check
     return deco

@@ -315,9 +315,9 @@ def test_function_check_accepts_right_and_names_the_mistake(number, answer, expe
     with np.errstate(all="ignore"):
         ok, out = _run(check, (answer,), capsys)
     if expected == "✓":
-        assert ok is True and out.startswith("✓"), out
+        assert ok == True and bool(ok) and out.startswith("✓"), out
     else:
-        assert ok is False and out.startswith("✗"), out
+        assert ok == False and not ok and out.startswith("✗"), out
         assert expected in out, f"expected {expected!r} in: {out}"
 
 
@@ -328,9 +328,9 @@ def test_function_check_accepts_right_and_names_the_mistake(number, answer, expe
 def test_prediction_and_explore_checks(number, args, expected, capsys):
     ok, out = _run(getattr(checks, f"check_{number}"), args, capsys)
     if expected == "✓":
-        assert ok is True and out.startswith("✓"), out
+        assert ok == True and bool(ok) and out.startswith("✓"), out
     else:
-        assert ok is False and out.startswith("✗"), out
+        assert ok == False and not ok and out.startswith("✗"), out
         assert expected in out, f"expected {expected!r} in: {out}"
 
 
@@ -354,33 +354,40 @@ def test_unanswered_exercise_prints_not_answered_instead_of_raising(name, capsys
         args = list(PRED[n][0][0])
         args[0] = ...                     # the learner copy's placeholder: `prediction = ...`
     ok, out = _run(check, tuple(args), capsys)
-    assert ok is False
+    assert ok == False
     assert out.startswith(f"Exercise {check.exercise}: not answered yet"), out
     assert "Traceback" not in out
 
 
 def test_explore_check_with_second_answer_unset_is_not_answered(capsys):
     ok, out = _run(checks.check_6_4, ({0.0: 1.0, 0.5: 0.5, 0.75: 0.7}, ...), capsys)
-    assert ok is False and "not answered yet" in out
+    assert not ok and "not answered yet" in out
 
 
 def test_learner_error_is_reported_in_one_line_not_raised(capsys):
     def broken(X, W, b):
         return undefined_name  # noqa: F821
     ok, out = _run(checks.check_1_1, (broken,), capsys)
-    assert ok is False and "NameError" in out and "undefined_name" in out
+    assert not ok and "NameError" in out and "undefined_name" in out
 
 
 def test_forgotten_return_is_named(capsys):
     def no_return(Z, X):
         (Z - X) / len(X)
     ok, out = _run(checks.check_3_1, (no_return,), capsys)
-    assert ok is False and "forget the `return`" in out
+    assert not ok and "forget the `return`" in out
 
 
 def test_passing_the_call_instead_of_the_function_is_named(capsys):
     ok, out = _run(checks.check_5_1, (np.zeros(3),), capsys)
-    assert ok is False and "no parentheses" in out
+    assert not ok and "no parentheses" in out
+
+
+def test_a_check_returns_true_or_false_and_shows_nothing_in_a_notebook(capsys):
+    ok, _ = _run(checks.check_5_1, (lambda a: np.logaddexp(0, a),), capsys)
+    bad, _ = _run(checks.check_5_1, (lambda a: np.maximum(a, 0),), capsys)
+    assert ok == True and bad == False and repr(ok) == "True" and repr(bad) == "False"  # noqa: E712
+    assert ok._ipython_display_() is None       # IPython calls this instead of echoing the value
 
 
 def test_checks_do_not_change_the_global_random_state():

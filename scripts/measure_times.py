@@ -131,12 +131,20 @@ def machine() -> dict:
             "cpus": os.cpu_count(), "load_average_at_start": None if load is None else round(load, 1)}
 
 
+# One BLAS thread in the kernels: on a shared machine, idle BLAS threads spin and inflate both
+# wall and CPU time; with one thread the numbers are steadier, and a learner's laptop with more
+# cores is at least as fast.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def run_measurements(paths: list[Path], data: dict) -> int:
     import nbformat
 
     failed = 0
+    for name in THREAD_VARIABLES:
+        os.environ[name] = "1"  # inherited by every kernel started below
     data.setdefault("notebooks", {})
-    data["measured"] = {"date": date.today().isoformat(), "command": "make times", **machine()}
+    data["measured"] = {"date": date.today().isoformat(), "command": "make times", "blas_threads": 1, **machine()}
     for p in paths:
         rel = p.resolve().relative_to(ROOT).as_posix()
         try:
@@ -172,7 +180,7 @@ def _title(number: str) -> str:
 def _seconds(data: dict, path: str) -> str:
     entry = data["notebooks"].get(path)
     if not entry:
-        return "not measured"
+        return "–"
     cpu = entry.get("cpu_seconds")
     return f"{entry['seconds']:.1f} s" + (f" (CPU {cpu:.1f} s)" if cpu is not None else "")
 
@@ -183,18 +191,18 @@ def render_times_table(data: dict) -> str:
     for n, stem, title in LESSONS:
         lesson = data["notebooks"].get(f"notebooks/{n}_{stem}.ipynb")
         stated = f"{lesson['stated_minutes']} min" if lesson and lesson.get("stated_minutes") else "–"
-        cells = [_seconds(data, f"{f}/{n}_{stem}.ipynb") if (ROOT / f / f"{n}_{stem}.ipynb").exists() or
-                 f"{f}/{n}_{stem}.ipynb" in data["notebooks"] else "–" for f in FOLDERS]
+        cells = [_seconds(data, f"{f}/{n}_{stem}.ipynb") for f in FOLDERS]
         rows.append(f"| {n} | {title} | {stated} | " + " | ".join(cells) + " |")
     total = sum(v["seconds"] for v in data["notebooks"].values())
     m = data.get("measured", {})
     rows.append("")
     rows.append(f"{len(data['notebooks'])} notebook(s), {total:.0f} s in total. Measured with `make times` on "
-                f"{m.get('date', '?')}, Python {m.get('python', '?')}, {m.get('system', '?')}, {m.get('cpus', '?')} CPUs "
+                f"{m.get('date', '?')}, Python {m.get('python', '?')}, {m.get('system', '?')}, {m.get('cpus', '?')} CPUs, "
+                f"{m.get('blas_threads', 'default')} BLAS thread(s) "
                 f"(load average {m.get('load_average_at_start', '?')} at the start: the machine was shared, so these "
                 f"wall times are pessimistic). Each time includes starting a fresh kernel. The CPU time in brackets is "
                 f"the kernel's own, which depends much less on other load: on an idle laptop, expect a wall time "
-                f"close to it.")
+                f"close to it. A dash: no such notebook, or not measured yet.")
     return "\n".join(rows)
 
 
@@ -212,7 +220,7 @@ def plan_blocks(data: dict, plan: str) -> list[tuple[str, int, str, str | None]]
         minutes = entry.get("stated_minutes") if entry else None
         estimate = None
         if minutes is None:
-            estimate = "estimate: not measured yet" if (ROOT / path).exists() else "estimate: not written yet"
+            estimate = "estimate: not measured yet"
         if estimate:
             minutes = DEFAULT_LESSON_MINUTES if kind == "lesson" else DEFAULT_EXERCISE_MINUTES
         if kind == "lesson":
@@ -255,7 +263,8 @@ _INLINE = re.compile(r"(<!-- runtime:(?P<path>[^ >]+) -->)(?P<body>.*?)(<!-- /ru
 
 
 def render_guide(text: str, data: dict) -> str:
-    """The guide with every generated part recomputed from ``data``."""
+    """The guide with every generated part recomputed from ``data`` (and nothing else: not from which
+    notebooks exist, so that adding a notebook does not change the guide until it is measured)."""
     sections = render_sections(data)
 
     def block(m: re.Match) -> str:

@@ -118,3 +118,34 @@ def test_stated_minutes_are_read_from_the_opening_cells(text, minutes):
     nbformat = pytest.importorskip("nbformat")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title\n\n" + text)])
     assert measure_times.stated_minutes(nb) == minutes
+
+
+# ------------------------------------------------------- hubs: no notebook depends on its working directory
+
+FILE_ACCESS = re.compile(
+    r"""(\bopen\(|\bPath\(|np\.(load|save|loadtxt|savetxt)\(|read_csv\(|os\.chdir|%cd\b|getcwd|__file__|sys\.path"""
+    r"""|["'][\w./-]*\.(npz|npy|csv|png|json|txt|pkl|ipynb)["'])""")
+
+
+def file_accesses(source: str) -> list[str]:
+    """Lines of a code cell that read or write files by path, or depend on the working directory."""
+    return [line.strip() for line in source.split("\n") if FILE_ACCESS.search(line)]
+
+
+def test_no_notebook_depends_on_its_working_directory():
+    """A hub may start a notebook in the repository root, its own folder or a home folder: the data
+    come through aelib (package data), so no code cell should open files by path or change folder."""
+    nbformat = pytest.importorskip("nbformat")
+    found = []
+    for path in measure_times.all_notebooks():
+        for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            if cell.cell_type == "code":
+                found += [f"{path.relative_to(REPO)} cell {i}: {line}" for line in file_accesses(cell.source)]
+    assert not found, "notebooks that depend on their working directory:\n" + "\n".join(found)
+
+
+def test_the_file_access_scan_finds_paths_and_folder_changes():
+    assert file_accesses("X = np.load('../aelib/data/mnist_5k.npz')\nprint(X)") == ["X = np.load('../aelib/data/mnist_5k.npz')"]
+    assert file_accesses("import os; os.chdir('..')")
+    assert file_accesses("fig.savefig('filters.png')")
+    assert file_accesses("train = aelib.load_digits('train')\nviz.show_images(train.X[:8])") == []

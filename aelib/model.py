@@ -347,11 +347,14 @@ class DeepAutoencoder(Network):
         if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 3:
             raise ValueError(f"The 'sizes' parameter of {owner} must be a list of at least 3 layer sizes "
                              f"(input, code, output). Got {sizes!r} instead.")
+        sizes = [v.check_int(s, f"sizes[{i}]", owner) for i, s in enumerate(sizes)]
         if sizes[0] != sizes[-1]:
             raise ValueError(f"The 'sizes' parameter of {owner} must end with the input size "
                              f"({sizes[0]}) to reconstruct its input. Got {sizes[-1]} instead.")
         code = int(np.argmin(sizes[1:-1])) + 1       # index of the bottleneck layer in sizes
         if activations is None:
+            hidden, bottleneck, output = (get_activation(a, owner, name) for a, name in
+                                          ((hidden, "hidden"), (bottleneck, "bottleneck"), (output, "output")))
             activations = [hidden] * (len(sizes) - 1)
             activations[code - 1] = bottleneck
             activations[-1] = output

@@ -267,6 +267,9 @@ class Network(Model):
         self.sizes = [v.check_int(s, f"sizes[{i}]", owner) for i, s in enumerate(sizes)]
         if isinstance(activations, (str, Activation)):
             activations = [activations] * (len(sizes) - 1)
+        if not hasattr(activations, "__iter__"):
+            raise TypeError(f"The 'activations' parameter of {owner} must be an activation name or a list "
+                            f"of them. Got {activations!r} (type {type(activations).__name__}) instead.")
         activations = list(activations)
         if len(activations) != len(sizes) - 1:
             raise ValueError(f"The 'activations' parameter of {owner} must have one entry per layer "

@@ -27,6 +27,14 @@ from .losses import Loss, get_loss
 DTYPES = {"float32": np.float32, "float64": np.float64}
 
 
+def _dtype_name(dtype):
+    """numpy's name for ``dtype``, or ``dtype`` itself when numpy cannot read it (checked next)."""
+    try:
+        return np.dtype(dtype).name
+    except (TypeError, ValueError):
+        return dtype
+
+
 class Model:
     """What every model shares: params, dtype, input checks, the loss head, ``fit``."""
 
@@ -185,7 +193,7 @@ class Autoencoder(Model):
         self.decoder = get_activation(decoder, owner, "decoder")
         self.tied = v.check_bool(tied, "tied", owner)
         self.dtype = DTYPES[v.check_choice(dtype, "dtype", DTYPES, owner)] if isinstance(dtype, str) \
-            else DTYPES[v.check_choice(np.dtype(dtype).name, "dtype", DTYPES, owner)]
+            else DTYPES[v.check_choice(_dtype_name(dtype), "dtype", DTYPES, owner)]
         rng = v.check_rng(seed, "seed", owner)
         n, m = self.n_visible, self.n_hidden
         self.params = {
@@ -275,7 +283,7 @@ class Network(Model):
             raise ValueError(f"The 'activations' parameter of {owner} must have one entry per layer "
                              f"({len(sizes) - 1}). Got {len(activations)} instead.")
         self.activations = [get_activation(a, owner, f"activations[{i}]") for i, a in enumerate(activations)]
-        self.dtype = DTYPES[v.check_choice(np.dtype(dtype).name, "dtype", DTYPES, owner)]
+        self.dtype = DTYPES[v.check_choice(_dtype_name(dtype), "dtype", DTYPES, owner)]
         rng = v.check_rng(seed, "seed", owner)
         self.params = {}
         for l, (n_in, n_out, act) in enumerate(zip(self.sizes[:-1], self.sizes[1:], self.activations), 1):

@@ -6,9 +6,11 @@
 #   make exercises  regenerate the learner copies exercises/ from solutions/ (resets learners' edits)
 #   make html    static HTML handouts of the lessons in _build/html/ (open offline)
 #   make times   measure each notebook's run time; regenerates the tables in INSTRUCTORS.md
+#   make bench   time aelib against PyTorch (if installed) and the whole course; writes benchmarks/RESULTS.md
 #   make clean   remove .venv and caches
 # Variables: PYTHON (interpreter used to create .venv), LAB_ARGS (extra `jupyter lab` flags,
-# e.g. make lab LAB_ARGS="--no-browser --port 8890"), PYTEST_ARGS (extra pytest flags).
+# e.g. make lab LAB_ARGS="--no-browser --port 8890"), PYTEST_ARGS (extra pytest flags),
+# BENCH_ARGS (e.g. make bench BENCH_ARGS="--no-course"; see benchmarks/bench.py --help).
 
 PYTHON ?= python3
 VENV := .venv
@@ -17,13 +19,14 @@ STAMP := $(VENV)/.installed
 FIRST_NOTEBOOK := notebooks/00_start_here.ipynb
 LAB_ARGS ?=
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 # jupyter refuses to run as root unless told to
 ifeq ($(shell id -u),0)
 ALLOW_ROOT := --allow-root
 endif
 
-.PHONY: setup lab test clean check-python record html times exercises
+.PHONY: setup lab test clean check-python record html times exercises bench
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
@@ -75,6 +78,12 @@ html: setup
 # INSTRUCTORS-times.json and the generated tables in INSTRUCTORS.md. NB=path for one.
 times: setup
 	$(BIN)/python scripts/measure_times.py $(if $(filter command line,$(origin NB)),$(NB))
+
+# Training speed against PyTorch (optional extra: pip install -e '.[benchmark]') and the whole
+# course's run time; writes benchmarks/RESULTS.md. OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE, where a
+# machine sets them, pick slower kernels: unset for this command only (RESULTS.md names the kernel).
+bench: setup
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build _build *.egg-info aelib.egg-info

@@ -1,0 +1,633 @@
+#!/usr/bin/env python3
+r"""How fast does aelib train, against PyTorch on the same CPU, and how long does the course take?
+
+    python benchmarks/bench.py                 # everything; writes benchmarks/RESULTS.md (make bench)
+    python benchmarks/bench.py --no-course     # only the training benchmark
+    python benchmarks/bench.py --quick         # fewer epochs and rounds (a smoke test)
+
+What it measures, in one run:
+
+1. **Matmul peak**: this machine's float32 matrix-multiply rate (GFLOP/s) through numpy's BLAS,
+   best of several ``(N, N) @ (N, N)`` products, with the BLAS threads the models use.
+2. **Two models, trained the same way in aelib and in PyTorch** (CPU, float32, same shapes,
+   same initial weights, same minibatch order, same number of threads: ``torch.set_num_threads``
+   is set to numpy's BLAS thread count read with threadpoolctl) on the 4,000 bundled training
+   digits, minibatch 128:
+
+   * ``784-128-784``: tied weights, sigmoid encoder and decoder, cross-entropy, SGD (lr 0.1);
+   * ``784-128-64-2-64-128-784``: ReLU, identity bottleneck, sigmoid output, cross-entropy, Adam
+     (lr 1e-3).
+
+   PyTorch is written the way its users write it: ``F.linear``, ``torch.sigmoid``,
+   ``binary_cross_entropy_with_logits``, ``loss.backward()``, ``torch.optim``; both sides compute
+   the loss of every batch (aelib's ``fit`` records it) and shuffle every epoch. Each framework
+   runs in its own subprocess (PyTorch's OpenMP threads would otherwise spin beside OpenBLAS's),
+   alternating, several rounds; the figure per epoch is the best epoch over all rounds, the
+   usual estimate of what the code costs when the machine is not busy elsewhere (the median is
+   printed too). Achieved GFLOP/s counts the matmul FLOPs of forward and backward over an
+   epoch (``2·n·n_in·n_out`` per product; the backward pass skips ``dX`` of the first layer).
+   The *matmul-only* line times just those products, at the same shapes, with nothing else
+   around them: the ceiling for these shapes.
+3. **The whole course**: every notebook in ``notebooks/``, ``solutions/`` and ``exercises/``
+   executed from a copy in memory (the files are never written) in a fresh kernel with its own
+   folder as working directory, slowest first, with the kernel's CPU time beside the wall time.
+
+Without PyTorch (it is the optional extra ``benchmark``: ``pip install -e '.[benchmark]'``, a CPU
+build is enough) the PyTorch columns say so and the rest is reported. The machine (CPU, cores,
+numpy and its BLAS, the load average at start and end) goes into RESULTS.md with the numbers.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+FOLDERS = ("notebooks", "solutions", "exercises")
+
+BATCH = 128
+MODELS = {
+    "shallow": {"title": "784-128-784 tied sigmoid/sigmoid, cross-entropy, SGD", "sizes": [784, 128, 784],
+                "optimizer": "sgd", "lr": 0.1},
+    "deep": {"title": "784-128-64-2-64-128-784 ReLU/identity/sigmoid, cross-entropy, Adam",
+             "sizes": [784, 128, 64, 2, 64, 128, 784], "optimizer": "adam", "lr": 1e-3},
+}
+TARGETS = {"shallow_speedup": 1.2, "deep_speedup": 1.0, "shallow_peak_fraction": 0.5, "course_seconds": 120.0}
+
+
+# ------------------------------------------------------------------------------ FLOP counting
+
+def matmul_flops_per_epoch(sizes, n: int) -> float:
+    """Matmul FLOPs of one epoch over ``n`` examples, forward and backward.
+
+    Per layer ``(n_in -> n_out)``: forward ``A = X Wᵀ`` and backward ``dW = dAᵀ X`` cost
+    ``2·n·n_in·n_out`` each; ``dX = dA W`` costs the same for every layer but the first.
+    784-128-784: 5 products of 2·n·784·128 (4.0 GFLOP per epoch of 4,000 digits).
+    """
+    pairs = list(zip(sizes[:-1], sizes[1:]))
+    macs = sum(2 * a * b for a, b in pairs) + sum(a * b for a, b in pairs[1:])
+    return 2.0 * n * macs
+
+
+# ------------------------------------------------------------------------------ threads, machine
+
+def blas_info() -> dict:
+    """numpy's BLAS: library, version, kernel ('architecture') and threads, via threadpoolctl if present."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return {"threads": os.cpu_count(), "note": "threadpoolctl not installed (pip install threadpoolctl)"}
+    for pool in threadpool_info():
+        if pool.get("user_api") == "blas":
+            return {"library": pool.get("internal_api"), "version": pool.get("version"),
+                    "kernel": pool.get("architecture"), "threads": pool.get("num_threads"),
+                    "threading": pool.get("threading_layer"), "file": Path(pool.get("filepath", "")).name}
+    return {"threads": os.cpu_count(), "note": "no BLAS thread pool found by threadpoolctl"}
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def load_average():
+    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+
+
+def machine() -> dict:
+    info = {"cpu": cpu_model(), "cores": os.cpu_count(), "python": platform.python_version(),
+            "system": f"{platform.system()} {platform.release()} {platform.machine()}",
+            "numpy": np.__version__, "blas": blas_info(),
+            "openblas_env": {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
+                                                        "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
+                             if k in os.environ}}
+    try:
+        mem = [l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")][0]
+        info["memory_gib"] = round(int(mem.split()[1]) / 2**20, 1)
+    except (OSError, IndexError):
+        pass
+    return info
+
+
+# ------------------------------------------------------------------------------ workers (subprocesses)
+
+def best_time(f, repeats: int, number: int = 1) -> float:
+    """Best wall time of ``number`` calls of ``f``, over ``repeats`` tries (seconds per call)."""
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            f()
+        best = min(best, (time.perf_counter() - t0) / number)
+    return best
+
+
+def worker_peak(args) -> dict:
+    """float32 GEMM peak, and the model's own matmuls alone (the ceiling at those shapes)."""
+    rng = np.random.default_rng(0)
+    peak = {}
+    for N in (1024, 2048):
+        a = rng.standard_normal((N, N), dtype=np.float32)
+        b = rng.standard_normal((N, N), dtype=np.float32)
+        out = np.empty((N, N), np.float32)
+        a @ b  # warm up
+        t = best_time(lambda: np.matmul(a, b, out=out), repeats=args.peak_repeats, number=2 if N < 2048 else 1)
+        peak[str(N)] = 2.0 * N**3 / t / 1e9
+    shapes = {}
+    X = rng.random((4000, 784), dtype=np.float32)
+    for name, spec in MODELS.items():
+        sizes = spec["sizes"]
+        Ws = [rng.standard_normal((o, i), dtype=np.float32) * 0.05 for i, o in zip(sizes[:-1], sizes[1:])]
+
+        def products():
+            for start in range(0, X.shape[0], BATCH):
+                H = X[start:start + BATCH]
+                acts = [H]
+                for W in Ws:                                  # forward: A = H Wᵀ
+                    H = H @ W.T
+                    acts.append(H)
+                dA = H
+                for l in range(len(Ws) - 1, -1, -1):          # backward: dW = dAᵀ H_in, dX = dA W
+                    dA.T @ acts[l]
+                    if l > 0:
+                        dA = dA @ Ws[l]
+        t = best_time(products, repeats=args.peak_repeats)
+        shapes[name] = {"seconds": t, "gflops": matmul_flops_per_epoch(sizes, X.shape[0]) / t / 1e9}
+    return {"peak_gflops": peak, "matmul_only": shapes, "blas": blas_info()}
+
+
+def worker_aelib(args) -> dict:
+    """aelib's own ``fit``, one call per epoch with one shuffling Generator (the same batches as a
+    single ``fit(epochs=...)`` call): wall time of the epoch as ``History.time`` records it, and the
+    process CPU time of the call (which also covers fit's input checks, a few ms)."""
+    import aelib
+    X = aelib.load_digits("train").X
+    spec = MODELS[args.model]
+    model = make_aelib_model(args.model)
+    rng = np.random.default_rng(0)
+    opt = aelib.make_optimizer(spec["optimizer"], spec["lr"])          # its state carries over epochs
+    times, cpu, losses = [], [], []
+    for _ in range(args.epochs + 1):
+        c0 = time.process_time()
+        hist = model.fit(X, epochs=1, batch_size=BATCH, optimizer=opt, lr=spec["lr"], loss="cross_entropy", seed=rng)
+        cpu.append(time.process_time() - c0)
+        times.append(hist.time[-1])
+        losses.append(hist.train_loss[-1])
+    return {"epoch_seconds": times[1:], "epoch_cpu_seconds": cpu[1:], "losses": losses, "blas": blas_info()}
+
+
+def worker_anatomy(args) -> dict:
+    """Where an epoch of the 784-128-784 model goes: each step of aelib's batch, timed on its own
+    over the 32 batches of an epoch (best of several tries), on the arrays a real epoch makes.
+    The steps are aelib's own (its sigmoid, its loss from the logits, its layer order)."""
+    import aelib
+    from aelib.activations import ACTIVATIONS
+    from aelib.losses import cross_entropy_from_logits
+
+    sigmoid = ACTIVATIONS["sigmoid"].f
+    X = aelib.load_digits("train").X
+    p = make_aelib_model("shallow").params
+    W, b, b_prime = p["W"], p["b"], p["b_prime"]
+    order = np.random.default_rng(0).permutation(X.shape[0])
+    idxs = [order[s:s + BATCH] for s in range(0, X.shape[0], BATCH)]
+    Xs = [X[i] for i in idxs]                                           # (batch, 784) each
+    A1s = [x @ W.T + b for x in Xs]                                     # (batch, 128)
+    Hs = [sigmoid(a) for a in A1s]
+    A2s = [h @ W + b_prime for h in Hs]                                 # (batch, 784), tied: W' = Wᵀ
+    Zs = [sigmoid(a) for a in A2s]
+    dA2s = [(z - x) / x.shape[0] for z, x in zip(Zs, Xs)]
+    dHs = [d @ W.T for d in dA2s]                                       # (batch, 128)
+    dA1s = [dh * (h * (1 - h)) for dh, h in zip(dHs, Hs)]
+    grads = {"W": W.copy(), "b": b.copy(), "b_prime": b_prime.copy()}
+    params = {k: v.copy() for k, v in p.items()}
+    sgd = aelib.make_optimizer("sgd", 1e-9)
+    batches = list(range(len(Xs)))
+
+    def each(f):
+        return lambda: [f(i) for i in batches]
+
+    steps = {
+        "gather X[idx]": each(lambda i: X[idxs[i]]),
+        "forward matmuls (2)": each(lambda i: (Xs[i] @ W.T, Hs[i] @ W)),
+        "backward matmuls (3)": each(lambda i: ((Hs[i].T @ dA2s[i]).T, dA2s[i] @ W.T, dA1s[i].T @ Xs[i])),
+        "bias adds (2)": each(lambda i: (A1s[i].__iadd__(0 * b), A2s[i].__iadd__(0 * b_prime))),
+        "sigmoids (2)": each(lambda i: (sigmoid(A1s[i]), sigmoid(A2s[i]))),
+        "loss from logits": each(lambda i: cross_entropy_from_logits(A2s[i], Xs[i])),
+        "output delta (Z - X) / B": each(lambda i: np.subtract(Zs[i], Xs[i]).__imul__(1.0 / BATCH)),
+        "hidden delta dH * h(1 - h)": each(lambda i: dHs[i] * (Hs[i] * (1 - Hs[i]))),
+        "bias gradients (2 sums)": each(lambda i: (dA2s[i].sum(axis=0), dA1s[i].sum(axis=0))),
+        "tied add dW_enc + dW_dec.T": each(lambda i: grads["W"].__iadd__(grads["W"])),
+        "SGD step (3 arrays)": each(lambda i: sgd.step(params, grads)),
+    }
+    out = {name: best_time(f, repeats=args.peak_repeats) for name, f in steps.items()}
+    return {"steps": out}
+
+
+def make_aelib_model(name):
+    import aelib
+    if name == "shallow":
+        return aelib.Autoencoder(784, 128, encoder="sigmoid", decoder="sigmoid", tied=True, seed=0)
+    return aelib.DeepAutoencoder(MODELS[name]["sizes"], hidden="relu", bottleneck="identity", output="sigmoid",
+                                 seed=0)
+
+
+def worker_torch(args) -> dict:
+    try:
+        import torch
+    except ImportError:
+        return {"missing": "PyTorch is not installed (the optional extra: pip install -e '.[benchmark]')"}
+    import torch.nn.functional as F
+    import aelib
+
+    torch.set_num_threads(args.threads)
+    X_np = aelib.load_digits("train").X
+    X = torch.from_numpy(np.array(X_np))                                  # (4000, 784) float32
+    n = X.shape[0]
+    spec = MODELS[args.model]
+    start_params = make_aelib_model(args.model).params                     # the same initial weights
+
+    if args.model == "shallow":
+        W = torch.nn.Parameter(torch.from_numpy(start_params["W"].copy()))          # (128, 784)
+        b = torch.nn.Parameter(torch.from_numpy(start_params["b"].copy()))          # (128,)
+        b_prime = torch.nn.Parameter(torch.from_numpy(start_params["b_prime"].copy()))  # (784,)
+        params = [W, b, b_prime]
+
+        def logits(x):
+            h = torch.sigmoid(F.linear(x, W, b))                         # (batch, 128)
+            return F.linear(h, W.t(), b_prime)                           # (batch, 784), tied: W' = Wᵀ
+        opt = torch.optim.SGD(params, lr=spec["lr"])
+    else:
+        sizes = spec["sizes"]
+        code = int(np.argmin(sizes[1:-1])) + 1
+        layers = []
+        for l, (i, o) in enumerate(zip(sizes[:-1], sizes[1:]), 1):
+            lin = torch.nn.Linear(i, o)
+            with torch.no_grad():
+                lin.weight.copy_(torch.from_numpy(start_params[f"W{l}"]))
+                lin.bias.copy_(torch.from_numpy(start_params[f"b{l}"]))
+            layers.append(lin)
+            if l < len(sizes) - 1 and l != code:
+                layers.append(torch.nn.ReLU())                           # identity at the bottleneck
+        net = torch.nn.Sequential(*layers)                               # last layer: logits
+        logits = net
+        opt = torch.optim.Adam(net.parameters(), lr=spec["lr"])
+
+    rng = np.random.default_rng(0)                                       # aelib's fit shuffles the same way
+    times, losses = [], []
+    cpu = []
+    for _ in range(args.epochs + 1):
+        t0, c0 = time.perf_counter(), time.process_time()
+        order = torch.from_numpy(rng.permutation(n))
+        total = 0.0
+        for start in range(0, n, BATCH):
+            xb = X[order[start:start + BATCH]]                            # (batch, 784)
+            loss = F.binary_cross_entropy_with_logits(logits(xb), xb, reduction="sum") / xb.shape[0]
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            total += loss.item() * xb.shape[0]
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+        losses.append(total / n)
+    return {"epoch_seconds": times[1:], "epoch_cpu_seconds": cpu[1:], "losses": losses, "torch": torch.__version__,
+            "threads": torch.get_num_threads(), "torch_blas": torch_blas(torch)}
+
+
+def torch_blas(torch) -> str:
+    cfg = torch.__config__.show()
+    m = re.search(r"BLAS_INFO=(\w+)", cfg)
+    cap = re.search(r"CPU capability usage: (\w+)", cfg)
+    return f"{m.group(1) if m else '?'}" + (f", CPU capability {cap.group(1)}" if cap else "")
+
+
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def run_worker(kind: str, *extra, threads: int | None = None, timeout: float = 1800) -> dict:
+    """Run one measurement in a fresh interpreter; ``threads`` sets the BLAS/OpenMP thread variables."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, *map(str, extra)]
+    env = dict(os.environ)
+    if threads is not None:
+        cmd += ["--threads", str(threads)]
+        env.update({k: str(threads) for k in THREAD_VARIABLES})
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
+    if proc.returncode != 0:
+        raise RuntimeError(f"worker {kind} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------------------------ the course
+
+CPU_PROBE = """\
+import json as _json, resource as _resource
+_s, _k = _resource.getrusage(_resource.RUSAGE_SELF), _resource.getrusage(_resource.RUSAGE_CHILDREN)
+print("CPU_SECONDS", _json.dumps(_s.ru_utime + _s.ru_stime + _k.ru_utime + _k.ru_stime))
+"""
+
+
+def run_notebook(path: Path, timeout: int = 900) -> dict:
+    """Execute a copy of ``path`` (in memory; the file is never written) in a fresh kernel.
+
+    As scripts/run_notebooks.py does: ``nbclient`` with the notebook's folder as working
+    directory; the wall time includes starting the kernel. One extra cell at the end reports the
+    kernel's own CPU time, which depends much less than the wall time on other load.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(CPU_PROBE))
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    t0 = time.perf_counter()
+    error = None
+    try:
+        client.execute()
+    except CellExecutionError as e:
+        error = str(e).strip().splitlines()[-1][:200] if str(e).strip() else type(e).__name__
+    wall = time.perf_counter() - t0
+    cpu = None
+    if error is None:
+        text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
+        m = re.search(r"CPU_SECONDS ([\d.eE+-]+)", text)
+        cpu = float(m.group(1)) if m else None
+    return {"path": path.relative_to(ROOT).as_posix(), "seconds": wall, "cpu_seconds": cpu, "error": error}
+
+
+def course_times(verbose=True) -> list[dict]:
+    paths = sorted(p for f in FOLDERS for p in (ROOT / f).glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    rows = []
+    for p in paths:
+        r = run_notebook(p)
+        rows.append(r)
+        if verbose:
+            cpu = f"CPU {r['cpu_seconds']:5.1f} s" if r["cpu_seconds"] is not None else "CPU   ?"
+            print(f"  {r['seconds']:6.1f} s  {cpu}  {r['path']}" + (f"  ERROR {r['error']}" if r["error"] else ""),
+                  flush=True)
+    return sorted(rows, key=lambda r: -r["seconds"])
+
+
+# ------------------------------------------------------------------------------ the report
+
+def summarise(runs: list[dict]) -> dict | None:
+    if not runs or any("missing" in r for r in runs):
+        return None
+    epochs = [t for r in runs for t in r["epoch_seconds"]]
+    cpu = [t for r in runs for t in r["epoch_cpu_seconds"]]
+    return {"best": min(epochs), "median": float(np.median(epochs)), "n_epochs": len(epochs), "cpu_best": min(cpu),
+            "final_loss": runs[0]["losses"][-1], "first_loss": runs[0]["losses"][0]}
+
+
+def fmt_ms(s) -> str:
+    return "n/a" if s is None else f"{1e3 * s:.1f} ms"
+
+
+def fmt_s(s) -> str:
+    return "" if s is None else f"{s:.1f} s"
+
+
+def report(res: dict) -> str:
+    m = res["machine"]
+    blas = m["blas"]
+    peak = res["peak"]["peak"]
+    lines = [
+        "# Benchmark results",
+        "",
+        "Regenerate with `make bench` (or `python benchmarks/bench.py`); everything below is written by "
+        "[bench.py](bench.py) from one run. What is measured and how: the docstring of bench.py.",
+        "",
+        f"Run on {res['date']}, in {res['wall_seconds']:.0f} s.",
+        "",
+        "## Machine",
+        "",
+        f"- CPU: {m['cpu']}, {m['cores']} cores" + (f", {m['memory_gib']} GiB" if "memory_gib" in m else ""),
+        f"- {m['system']}, Python {m['python']}",
+        f"- numpy {m['numpy']}, BLAS: " + (", ".join(f"{k} {v}" for k, v in blas.items() if v is not None)),
+        f"- PyTorch: {res['torch_version'] or 'not installed'}"
+        + (f" ({res['torch_blas']}), {res['torch_threads']} threads" if res["torch_version"] else ""),
+        f"- OpenBLAS variables set: {m['openblas_env'] or 'none'}",
+        f"- 1-minute load average: {res['load_start']} at the start, {res['load_end']} at the end "
+        f"({m['cores']} cores).",
+        "",
+    ]
+    if res["load_start"] is not None and max(res["load_start"], res["load_end"] or 0) > 0.5 * m["cores"]:
+        lines += [
+            f"> **The machine was busy** (load average up to {max(res['load_start'], res['load_end'] or 0):.1f} on "
+            f"{m['cores']} cores): other processes shared the CPU, so every time here is pessimistic and noisy. "
+            "The best epoch over several rounds is less affected than the median, and the kernels' CPU "
+            "times (course table) less than the wall times.",
+            "",
+        ]
+    lines += [
+        "## float32 matmul peak",
+        "",
+        "Best of several square products `(N, N) @ (N, N)` through numpy's BLAS, "
+        f"{res['threads']} thread(s):",
+        "",
+        "| N | GFLOP/s |", "|---|---|",
+        *[f"| {n} | {g:.1f} |" for n, g in peak.items()],
+        "",
+        f"Peak used below: **{res['peak_gflops']:.1f} GFLOP/s**.",
+        "",
+        "## Training: aelib against PyTorch (CPU, float32, minibatch 128, 4,000 digits)",
+        "",
+        f"Per epoch, best of {res['rounds']} rounds x {res['epochs']} epochs (median in brackets), "
+        f"{res['threads']} thread(s) on both sides; speed-up = PyTorch time / aelib time (above 1: aelib is "
+        "faster). CPU = best process CPU time per epoch (all threads; less sensitive to other load than "
+        "the wall time, but it counts threads spinning while they wait).",
+        "",
+        "| model | aelib / epoch | PyTorch / epoch | speed-up | CPU aelib / PyTorch | aelib GFLOP/s | of peak | "
+        "matmuls alone | loss after last epoch (aelib / PyTorch) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, spec in MODELS.items():
+        r = res["models"][name]
+        a, t = r["aelib"], r["torch"]
+        mo = r["matmul_only"]
+        sp = f"**{t['best'] / a['best']:.2f}x** ({t['median'] / a['median']:.2f}x)" if t else "n/a"
+        tt = f"{fmt_ms(t['best'])} ({fmt_ms(t['median'])})" if t else "not installed"
+        cpu = f"{fmt_ms(a['cpu_best'])} / {fmt_ms(t['cpu_best']) if t else 'n/a'}"
+        lt = f"{t['final_loss']:.2f}" if t else "n/a"
+        lines.append(
+            f"| {spec['title']} | {fmt_ms(a['best'])} ({fmt_ms(a['median'])}) | {tt} | {sp} | {cpu} | "
+            f"{r['gflops']:.1f} | **{r['gflops'] / res['peak_gflops']:.0%}** | {fmt_ms(mo['seconds'])} = "
+            f"{mo['gflops']:.1f} GFLOP/s ({mo['gflops'] / res['peak_gflops']:.0%} of peak) | "
+            f"{a['final_loss']:.2f} / {lt} |")
+    lines += [
+        "",
+        f"FLOPs per epoch: 784-128-784 {res['models']['shallow']['flops'] / 1e9:.2f} GFLOP, "
+        f"deep {res['models']['deep']['flops'] / 1e9:.2f} GFLOP (matmuls of forward and backward). "
+        "\"Matmuls alone\" times only those products at the same shapes (minibatch 128), nothing around them: "
+        "the ceiling for these shapes with this BLAS, whatever the code around them does. Both frameworks "
+        "start from the same weights and see the same batches, so their losses agree (a check that the "
+        "two do the same work).",
+        "",
+    ]
+    if res.get("anatomy"):
+        steps = res["anatomy"]
+        total = sum(steps.values())
+        epoch = res["models"]["shallow"]["aelib"]["best"]
+        lines += [
+            "### Where an aelib epoch goes (784-128-784)",
+            "",
+            "Each step of a batch timed on its own over the 32 batches of an epoch (best of several tries), "
+            "on the arrays of a real epoch:",
+            "",
+            "| step | per epoch | share of the steps |", "|---|---|---|",
+            *[f"| {k} | {fmt_ms(v)} | {v / total:.0%} |" for k, v in sorted(steps.items(), key=lambda kv: -kv[1])],
+            f"| sum of the steps | {fmt_ms(total)} | |",
+            f"| a whole epoch of `fit` (best) | {fmt_ms(epoch)} | |",
+            "",
+        ]
+    lines += [
+        "## Targets",
+        "",
+        "| target | measured | met |", "|---|---|---|",
+    ]
+    for row in res["targets"]:
+        lines.append(f"| {row['target']} | {row['measured']} | {row['met']} |")
+    lines += [""]
+    if res.get("course") is not None:
+        rows = res["course"]
+        total = sum(r["seconds"] for r in rows)
+        cpu_total = sum(r["cpu_seconds"] or 0.0 for r in rows)
+        lines += [
+            "## The whole course",
+            "",
+            f"Each notebook of {', '.join(f'`{f}/`' for f in FOLDERS)} executed from a copy in a fresh kernel "
+            "(wall time includes starting the kernel; CPU = the kernel's own CPU time), slowest first:",
+            "",
+            "| notebook | wall | kernel CPU | |", "|---|---|---|---|",
+            *[f"| {r['path']} | {r['seconds']:.1f} s | {fmt_s(r['cpu_seconds'])} | "
+              f"{'ERROR: ' + r['error'] if r['error'] else ''} |" for r in rows],
+            f"| **total ({len(rows)} notebooks)** | **{total:.1f} s** | **{cpu_total:.1f} s** | |",
+            "",
+        ]
+    if res.get("notes"):
+        lines += ["## Notes", "", *res["notes"], ""]
+    return "\n".join(lines)
+
+
+def targets(res: dict) -> list[dict]:
+    out = []
+    for name, goal, label in (("shallow", TARGETS["shallow_speedup"], "784-128-784: aelib >= 1.2x faster than PyTorch"),
+                              ("deep", TARGETS["deep_speedup"], "deep model: aelib at least as fast as PyTorch")):
+        a, t = res["models"][name]["aelib"], res["models"][name]["torch"]
+        if t is None:
+            out.append({"target": label, "measured": "PyTorch not installed", "met": "not measured"})
+        else:
+            s = t["best"] / a["best"]
+            out.append({"target": label, "measured": f"{s:.2f}x", "met": "yes" if s >= goal else "no"})
+    frac = res["models"]["shallow"]["gflops"] / res["peak_gflops"]
+    out.append({"target": "784-128-784: >= 50% of the matmul peak", "measured": f"{frac:.0%}",
+                "met": "yes" if frac >= TARGETS["shallow_peak_fraction"] else "no"})
+    if res.get("course") is not None:
+        total = sum(r["seconds"] for r in res["course"])
+        errors = sum(1 for r in res["course"] if r["error"])
+        out.append({"target": "whole course < 120 s", "measured": f"{total:.1f} s" + (f" ({errors} with errors)" if errors else ""),
+                    "met": "yes" if total < TARGETS["course_seconds"] and not errors else "no"})
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--epochs", type=int, default=8, help="timed epochs per round (after one warm-up epoch)")
+    ap.add_argument("--rounds", type=int, default=3, help="alternating aelib/PyTorch rounds per model")
+    ap.add_argument("--peak-repeats", type=int, default=7)
+    ap.add_argument("--no-course", action="store_true", help="skip executing the course's notebooks")
+    ap.add_argument("--no-torch", action="store_true", help="skip PyTorch even if installed")
+    ap.add_argument("--quick", action="store_true", help="2 epochs x 1 round, fewer peak repeats (smoke test)")
+    ap.add_argument("--output", type=Path, default=RESULTS, help="where to write the markdown (default: %(default)s)")
+    ap.add_argument("--note", action="append", default=[], help="a line added under Notes in the report")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--model", help=argparse.SUPPRESS)
+    ap.add_argument("--threads", type=int, help="BLAS/PyTorch threads for the training benchmark "
+                    "(default: numpy's own BLAS thread count)")
+    args = ap.parse_args(argv)
+
+    if args.worker:
+        fn = {"peak": worker_peak, "aelib": worker_aelib, "torch": worker_torch, "anatomy": worker_anatomy}[args.worker]
+        print(json.dumps(fn(args)))
+        return 0
+    if args.quick:
+        args.epochs, args.rounds, args.peak_repeats = 2, 1, 2
+
+    t_start = time.perf_counter()
+    res = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "load_start": load_average(),
+           "machine": machine(), "epochs": args.epochs, "rounds": args.rounds, "models": {}, "notes": args.note}
+    threads = args.threads or res["machine"]["blas"].get("threads") or os.cpu_count()
+    res["threads"] = threads
+    print(f"load average {res['load_start']}; BLAS {res['machine']['blas']}", flush=True)
+
+    print("matmul peak ...", flush=True)
+    res["peak"] = {"peak": {}, "matmul_only": {}}
+    pk = run_worker("peak", "--peak-repeats", args.peak_repeats, threads=threads)
+    res["peak"]["peak"] = pk["peak_gflops"]
+    res["peak_gflops"] = max(pk["peak_gflops"].values())
+    print(f"  {', '.join(f'N={n}: {g:.1f}' for n, g in pk['peak_gflops'].items())} GFLOP/s", flush=True)
+
+    have_torch = not args.no_torch
+    res["torch_version"] = res["torch_blas"] = res["torch_threads"] = None
+    for name, spec in MODELS.items():
+        print(f"{spec['title']} ...", flush=True)
+        runs = {"aelib": [], "torch": []}
+        for r in range(args.rounds):
+            runs["aelib"].append(run_worker("aelib", "--model", name, "--epochs", args.epochs, threads=threads))
+            if have_torch:
+                t = run_worker("torch", "--model", name, "--epochs", args.epochs, threads=threads)
+                if "missing" in t:
+                    have_torch = False
+                    print(f"  {t['missing']}", flush=True)
+                else:
+                    runs["torch"].append(t)
+                    res["torch_version"], res["torch_blas"], res["torch_threads"] = t["torch"], t["torch_blas"], t["threads"]
+            a = summarise(runs["aelib"])
+            tt = summarise(runs["torch"])
+            print(f"  round {r + 1}: aelib best {fmt_ms(a['best'])}, PyTorch best {fmt_ms(tt['best'] if tt else None)}",
+                  flush=True)
+        flops = matmul_flops_per_epoch(spec["sizes"], 4000)
+        a, tt = summarise(runs["aelib"]), summarise(runs["torch"])
+        res["models"][name] = {"aelib": a, "torch": tt, "flops": flops, "gflops": flops / a["best"] / 1e9,
+                               "matmul_only": pk["matmul_only"][name]}
+        if tt:
+            print(f"  speed-up {tt['best'] / a['best']:.2f}x; aelib {flops / a['best'] / 1e9:.1f} GFLOP/s = "
+                  f"{flops / a['best'] / 1e9 / res['peak_gflops']:.0%} of peak; losses aelib {a['final_loss']:.3f}, "
+                  f"PyTorch {tt['final_loss']:.3f}", flush=True)
+
+    print("anatomy of a 784-128-784 epoch in aelib ...", flush=True)
+    res["anatomy"] = run_worker("anatomy", "--peak-repeats", args.peak_repeats, threads=threads)["steps"]
+
+    if not args.no_course:
+        print("the course, one fresh kernel per notebook ...", flush=True)
+        res["course"] = course_times()
+        print(f"  total {sum(r['seconds'] for r in res['course']):.1f} s", flush=True)
+    else:
+        res["course"] = None
+    res["load_end"] = load_average()
+    res["wall_seconds"] = time.perf_counter() - t_start
+    res["targets"] = targets(res)
+    for row in res["targets"]:
+        print(f"{row['target']}: {row['measured']} ({row['met']})")
+    args.output.write_text(report(res) + "\n", encoding="utf-8")
+    print(f"wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -126,3 +126,12 @@ def check_rng(seed, name: str = "seed", owner: str = "") -> np.random.Generator:
     if seed < 0:
         raise ValueError(f"The '{name}' parameter{_where(owner)} must be {expected}. Got {seed!r} instead.")
     return np.random.default_rng(int(seed))
+
+
+def check_model(model, name: str = "model", owner: str = ""):
+    """``model`` must be one of aelib's models (anything with the Model interface)."""
+    from .model import Model
+    if not isinstance(model, Model):
+        raise TypeError(f"The '{name}' parameter{_where(owner)} must be an aelib model (Autoencoder, "
+                        f"DeepAutoencoder or Network). Got {type(model).__name__} instead.")
+    return model

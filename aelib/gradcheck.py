@@ -61,6 +61,7 @@ def gradcheck(model, X, target=None, loss="cross_entropy", eps=1e-4, max_entries
     at most this many randomly chosen entries per parameter (all when None). Returns a
     :class:`GradcheckReport`.
     """
+    v.check_model(model, "model", "gradcheck")
     eps = v.check_float(eps, "eps", "gradcheck", low=0.0, low_open=True)
     if max_entries is not None:
         max_entries = v.check_int(max_entries, "max_entries", "gradcheck")

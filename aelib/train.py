@@ -91,6 +91,7 @@ def fit(model, X, epochs=10, batch_size=32, lr=0.1, optimizer="sgd", loss="cross
     on_divergence : "raise" or "stop" (see the module docstring).
     """
     owner = "fit"
+    v.check_model(model, "model", owner)
     epochs = v.check_int(epochs, "epochs", owner)
     batch_size = v.check_int(batch_size, "batch_size", owner)
     l1 = v.check_float(l1, "l1", owner)

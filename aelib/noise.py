@@ -71,4 +71,6 @@ NOISES = {"gaussian": gaussian, "masking": masking, "salt_and_pepper": salt_and_
 
 def make_noise(kind: str, level: float, seed=0) -> Noise:
     """Build a noise by name: ``make_noise("masking", 0.3, seed=1)``."""
-    return NOISES[check_choice(kind, "kind", NOISES, "make_noise")](level, seed=seed)
+    kind = check_choice(kind, "kind", NOISES, "make_noise")
+    check_float(level, "level", "make_noise", low=0.0, high=np.inf if kind == "gaussian" else 1.0)
+    return NOISES[kind](level, seed=seed)

@@ -495,6 +495,7 @@ def report(res: dict) -> str:
             f"| a whole epoch of `fit` (best) | {fmt_ms(epoch)} | |",
             "",
         ]
+    lines += ["### What limits it", "", *limits(res), ""]
     lines += [
         "## Targets",
         "",
@@ -522,6 +523,28 @@ def report(res: dict) -> str:
     if res.get("notes"):
         lines += ["## Notes", "", *res["notes"], ""]
     return "\n".join(lines)
+
+
+def limits(res: dict) -> list[str]:
+    """Sentences computed from the numbers: how much of each epoch the matmuls are, and the rest."""
+    out = []
+    peak = res["peak_gflops"]
+    for name, spec in MODELS.items():
+        r = res["models"][name]
+        a, t, mo = r["aelib"]["best"], r["torch"]["best"] if r["torch"] else None, r["matmul_only"]
+        small = (" (small products: one dimension is 128 or less, so they run below the rate of big square ones)"
+                 if mo["gflops"] < 0.8 * peak else "")
+        line = (f"- {'-'.join(map(str, spec['sizes']))}: the matmuls alone, at minibatch {BATCH}, "
+                f"reach {mo['gflops'] / peak:.0%} of the peak{small}. They take {fmt_ms(mo['seconds'])} of aelib's "
+                f"{fmt_ms(a)} epoch ({mo['seconds'] / a:.0%}); the other {fmt_ms(max(a - mo['seconds'], 0.0))} "
+                "go to the elementwise steps (activations, loss, deltas, optimiser), the minibatch gather and "
+                "Python.")
+        if t is not None:
+            line += (f" PyTorch's epoch takes {fmt_ms(t)}: {fmt_ms(max(t - mo['seconds'], 0.0))} beyond numpy's time "
+                     f"for the same products, against aelib's {fmt_ms(max(a - mo['seconds'], 0.0))} (PyTorch "
+                     "multiplies with its own BLAS, so this split is only indicative for it).")
+        out.append(line)
+    return out
 
 
 def targets(res: dict) -> list[dict]:

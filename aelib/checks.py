@@ -386,7 +386,8 @@ def check_2_1(cross_entropy):
             wrong = {
                 "the sign is flipped: the loss must be positive. It is MINUS the log-likelihood: -Σ [x log z + (1-x) log(1-z)].":
                     -want,
-                f"sum vs mean: the result is {n} times too small because you averaged over the pixels too; "
+                f"sum vs mean: the result is n_visible times (here {n} pixels) too small because you averaged over "
+                f"the pixels too; "
                 f"sum over the pixels (axis 1), average over the examples (axis 0).":
                     ell.mean(),
                 "the (1 - x) log(1 - z) term is missing: without it the loss ignores the pixels that should be off.":
@@ -838,8 +839,10 @@ def check_6_3(prediction, loss_plain, loss_denoising):
     r"""Prediction: on held-out digits with 50 % of pixels masked, which reconstructs the CLEAN digits better,
     "plain" (trained without noise) or "denoising" (trained with masking noise)."""
     outcome = "denoising" if loss_denoising < loss_plain else "plain"
+    gap = 100 * abs(loss_plain - loss_denoising) / max(loss_plain, loss_denoising)
     measured = (f"held-out loss against the clean digits: plain {loss_plain:.3g}, denoising {loss_denoising:.3g} "
-                f"(cross-entropy per digit, nats)")
+                f"(cross-entropy per digit, nats; a {gap:.2g} % difference"
+                f"{', small at this training budget' if gap < 5 else ''})")
     why = ("The denoising autoencoder was trained for exactly this: fill in missing strokes from what is left. "
            "The plain one never saw a masked digit and reproduces the holes." if outcome == "denoising" else
            "On this run the plain model did better; is the noise level in training far from the test noise?")

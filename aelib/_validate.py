@@ -42,16 +42,19 @@ def check_int(value, name: str, owner: str = "", minimum: int = 1) -> int:
 
 
 def check_float(value, name: str, owner: str = "", low: float = 0.0, high: float = np.inf,
-                low_open: bool = False, high_open: bool = False) -> float:
-    """``value`` must be a finite real number in the interval from ``low`` to ``high``."""
+                low_open: bool = False, high_open: bool = False, allow_inf: bool = False) -> float:
+    """``value`` must be a finite real number in the interval from ``low`` to ``high``.
+
+    ``allow_inf``: also accept ``inf`` (when ``high`` is ``inf``), e.g. a bound that can be switched off.
+    """
     lb = "(" if low_open else "["
-    hb = ")" if high_open or high == np.inf else "]"
+    hb = ")" if high_open or (high == np.inf and not allow_inf) else "]"
     interval = f"{lb}{low:g}, {high:g}{hb}"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"The '{name}' parameter{_where(owner)} must be a real number in {interval}. "
                         f"Got {value!r} (type {type(value).__name__}) instead.")
     v = float(value)
-    bad = (not np.isfinite(v) and not (v == np.inf and high == np.inf and not high_open)) \
+    bad = (not np.isfinite(v) and not (v == np.inf and high == np.inf and allow_inf)) \
         or v < low or v > high or (low_open and v == low) or (high_open and v == high)
     if bad:
         raise ValueError(f"The '{name}' parameter{_where(owner)} must be a real number in {interval}. "

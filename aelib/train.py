@@ -98,7 +98,7 @@ def fit(model, X, epochs=10, batch_size=32, lr=0.1, optimizer="sgd", loss="cross
     l2 = v.check_float(l2, "l2", owner)
     v.check_bool(progress, "progress", owner)
     v.check_choice(on_divergence, "on_divergence", ("raise", "stop"), owner)
-    max_loss_ratio = v.check_float(max_loss_ratio, "max_loss_ratio", owner, low=1.0)
+    max_loss_ratio = v.check_float(max_loss_ratio, "max_loss_ratio", owner, low=1.0, allow_inf=True)
     if noise is not None and not isinstance(noise, Noise):
         raise TypeError(f"The 'noise' parameter of fit must be None or a Noise made by aelib.noise "
                         f"(gaussian, masking, salt_and_pepper). Got {type(noise).__name__} instead.")

@@ -33,7 +33,7 @@ class Noise:
         dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
         X = X.astype(dtype, copy=True)           # (batch, n_visible), the corrupted copy
         if self.level == 0:
-            return X
+            return np.clip(X, 0, 1, out=X) if self.clip else X
         if self.kind == "gaussian":
             X += self.level * self.rng.standard_normal(X.shape, dtype=dtype)
         elif self.kind == "masking":

@@ -50,6 +50,10 @@ class Model:
 
     def _target(self, T, X, loss: Loss, name="target"):
         if T is None:
+            if self.n_out != self.n_in:
+                raise ValueError(f"The '{name}' parameter of {type(self).__name__} must be an array with "
+                                 f"{self.n_out} columns (the outputs cannot be compared with the {self.n_in} "
+                                 f"input columns). Got None instead.")
             T = X
         else:
             T = v.check_array(T, name, type(self).__name__, ndim=2, n_cols=self.n_out, dtype=self.dtype)

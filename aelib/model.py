@@ -367,9 +367,9 @@ class DeepAutoencoder(Network):
             raise ValueError(f"The 'sizes' parameter of {owner} must end with the input size "
                              f"({sizes[0]}) to reconstruct its input. Got {sizes[-1]} instead.")
         code = int(np.argmin(sizes[1:-1])) + 1       # index of the bottleneck layer in sizes
+        hidden, bottleneck, output = (get_activation(a, owner, name) for a, name in
+                                      ((hidden, "hidden"), (bottleneck, "bottleneck"), (output, "output")))
         if activations is None:
-            hidden, bottleneck, output = (get_activation(a, owner, name) for a, name in
-                                          ((hidden, "hidden"), (bottleneck, "bottleneck"), (output, "output")))
             activations = [hidden] * (len(sizes) - 1)
             activations[code - 1] = bottleneck
             activations[-1] = output

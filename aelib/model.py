@@ -30,7 +30,7 @@ DTYPES = {"float32": np.float32, "float64": np.float64}
 def _dtype_name(dtype):
     """numpy's name for ``dtype``, or ``dtype`` itself when numpy cannot read it (checked next)."""
     try:
-        return np.dtype(dtype).name
+        return np.dtype(dtype).name if dtype is not None else None   # numpy reads None as float64
     except (TypeError, ValueError):
         return dtype
 

@@ -108,6 +108,9 @@ def fit(model, X, epochs=10, batch_size=32, lr=0.1, optimizer="sgd", loss="cross
     if X_val is not None:
         X_val = model._input(X_val, "X_val")
         T_val = model._target(target_val, X_val, L, "target_val")
+    elif target_val is not None:
+        raise ValueError(f"The 'target_val' parameter of fit must be None when X_val is None (it would be "
+                         f"ignored). Got {type(target_val).__name__} instead; pass X_val too.")
     opt = make_optimizer(optimizer, lr, **optimizer_options)
     rng = v.check_rng(seed, "seed", owner)
 

@@ -333,7 +333,7 @@ class NotebookReport:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        return (f"{self.name}: {self.n_code_cells} code cells run, {self.n_widgets} widgets rendered, "
+        return (f"{self.name}: {self.n_code_cells} code cells, {self.n_widgets} widgets rendered, "
                 f"LaTeX in {self.n_mathjax_cells} markdown cells, [{self.seconds:.1f} s]"
                 + "".join(f"\n  note: {n}" for n in self.notes))
 
@@ -395,14 +395,17 @@ def check_cells(cells: list[dict], run_result: str, expect_math: list[int], repo
         p.append(f"Run All did not finish within {RUN_ALL_TIMEOUT} s")
     elif run_result != "true":
         p.append(f"Run All reported failure ({run_result}): a cell raised an error")
+    busy = [c["index"] for c in cells if c["type"] == "code" and "*" in c["prompt"]]
+    not_run = [c["index"] for c in cells if c["type"] == "code" and c["source"].strip()
+               and c["executionCount"] is None and c["index"] not in busy]
+    if busy:
+        p.append(f"cells {busy} still running or queued ([*]) after Run All")
+    if not_run:
+        p.append(f"cells {not_run} did not run (an earlier cell failed or Run All stopped)")
     for c in cells:
         where = f"cell {c['index']}"
         if c["type"] == "code":
             report.n_code_cells += 1
-            if c["source"].strip() and c["executionCount"] is None:
-                p.append(f"{where} did not run (an earlier cell failed?): {c['source'][:60]!r}")
-            if "*" in c["prompt"]:
-                p.append(f"{where} is still queued or running after Run All ({c['prompt'].strip()})")
         for err in c["errors"]:
             p.append(f"{where} shows an error: {err}")
         for text in c["stderrTexts"]:

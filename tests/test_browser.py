@@ -244,7 +244,7 @@ def test_checks_catch_a_broken_notebook(lab, page):
     expected = [
         "Run All reported failure",
         "shows an error: ZeroDivisionError",
-        "did not run",
+        "did not run (an earlier cell failed",
         "'Error displaying widget'",
         "raw text instead of rendering it",
         "no rendered maths",

@@ -154,6 +154,12 @@ def start_lab(root: Path, state_dir: Path) -> LabServer:
         PYTHONUNBUFFERED="1",
     )
     env.pop("JUPYTER_TOKEN", None)
+    # One BLAS thread per kernel (unless the caller chose otherwise): on a busy 2-core machine
+    # OpenBLAS's worker threads wait for each other, and a small training loop measured here ran
+    # 60-130x slower with the default two threads (19-47 s) than with one (0.3 s). The test looks
+    # at the page, not at speed, and one thread gives the same products.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
     cmd = [
         sys.executable, "-m", "jupyter", "lab",
         "--no-browser",

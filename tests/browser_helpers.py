@@ -50,7 +50,7 @@ CHROMIUM_ARGS = [
 # How long things may take on a loaded 2-core machine, in seconds.
 SERVER_START_TIMEOUT = 90
 KERNEL_READY_TIMEOUT = 60
-RUN_ALL_TIMEOUT = 240
+RUN_ALL_TIMEOUT = 600  # a lesson takes ~10-60 s alone; far more when the machine is shared
 RENDER_TIMEOUT = 20
 FIGURE_UPDATE_LIMIT = 1.0  # the "changes the displayed figure within 1 s"
 

@@ -54,7 +54,7 @@ def test_notebooks_reproduce_with_blas_threads(threads):
     if not notebooks:
         pytest.skip("no notebooks yet")
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *NOTEBOOK_DIRS]
-    run = subprocess.run(cmd, cwd=REPO, env=thread_env(threads), capture_output=True, text=True, timeout=900)
+    run = subprocess.run(cmd, cwd=REPO, env=thread_env(threads), capture_output=True, text=True, timeout=1800)
     tail = "\n".join(run.stdout.strip().splitlines()[-40:])
     assert run.returncode == 0, f"nbval with {threads} BLAS thread(s) failed:\n{tail}\n{run.stderr[-2000:]}"
     assert re.search(r"\d+ passed", run.stdout), tail

@@ -95,7 +95,7 @@ def _sigmoid(a):
     with np.errstate(over="ignore"):   # exp(-a) = inf for a << 0 gives the right limit 0
         np.exp(out, out=out)
     out += 1
-    np.reciprocal(out, out=out)
+    np.divide(1, out, out=out)         # faster than np.reciprocal for float32
     return out
 
 

@@ -16,11 +16,46 @@ import numpy as np
 
 from .activations import Activation
 
+# Longest inner dimension handed to BLAS in one product (see matmul).
+K_BLOCK = {np.dtype(np.float32): 448, np.dtype(np.float64): 384}
+
+
+def matmul(A, B):
+    """``A @ B`` for 2-d arrays, with the same bits whatever the number of BLAS threads.
+
+    Why: OpenBLAS cuts a long inner dimension ``K`` into pieces and adds the partial products;
+    its one-thread and multi-thread code cut ``K`` at different places, so the last bits of a
+    product depend on the thread count. Training amplifies those bits, and a notebook would then
+    print other numbers on a laptop with another core count. Measured with OpenBLAS 0.3.31
+    (numpy's wheel, SkylakeX kernels): a product comes out the same with 1 and 2 threads for
+    every ``K <= 448`` in float32 and ``K <= 384`` in float64 (its block sizes), and not for
+    ``K = 784`` (a digit), 500 or 1000. So longer products are cut here into equal pieces of at most
+    that length (784 = 392 + 392), at fixed places, and the pieces are added in a fixed order:
+    ``A[:, :392] @ B[:392] + A[:, 392:] @ B[392:]``. The price is one more BLAS call per long
+    product (about 4% of a 784-128-784 epoch; benchmarks/RESULTS.md).
+    """
+    K = A.shape[1]
+    limit = K_BLOCK.get(np.result_type(A, B), 256)            # other dtypes: a safe guess
+    if K <= limit:
+        return A @ B
+    pieces = -(-K // limit)                                  # ceil(K / limit)
+    step = -(-K // pieces)                                   # 784 -> 2 pieces of 392
+    out = A[:, :step] @ B[:step]                             # (rows of A, columns of B)
+    for start in range(step, K, step):
+        out += A[:, start:start + step] @ B[start:start + step]
+    return out
+
+
+def linear(X, W, b):
+    """``A = X Wᵀ + b``: the pre-activation, ``(batch, n_in) -> (batch, n_out)``."""
+    A = matmul(X, W.T)               # (batch, n_out)
+    A += b                           # (batch, n_out)
+    return A
+
 
 def dense_forward(X, W, b, act: Activation):
     """``A = X Wᵀ + b``, ``H = f(A)``. Returns ``(A, H)``."""
-    A = X @ W.T                      # (batch, n_out)
-    A += b                           # (batch, n_out)
+    A = linear(X, W, b)              # (batch, n_out)
     H = act.f(A)                     # (batch, n_out)
     return A, H
 
@@ -39,11 +74,11 @@ def dense_backward_from_preactivation(dA, X, W, need_dX: bool = True):
     ``dW_enc + dW_decᵀ`` adds two contiguous arrays instead of walking one of them with a stride.
     """
     if W.flags.f_contiguous and not W.flags.c_contiguous:
-        dW = (X.T @ dA).T            # (n_out, n_in), a view of a C-ordered (n_in, n_out) array
+        dW = matmul(X.T, dA).T       # (n_out, n_in), a view of a C-ordered (n_in, n_out) array
     else:
-        dW = dA.T @ X                # (n_out, n_in)
+        dW = matmul(dA.T, X)         # (n_out, n_in)
     db = dA.sum(axis=0)              # (n_out,)
-    dX = dA @ W if need_dX else None  # (batch, n_in)
+    dX = matmul(dA, W) if need_dX else None  # (batch, n_in)
     return dX, dW, db
 
 

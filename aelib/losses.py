@@ -71,22 +71,63 @@ def cross_entropy_grad(z, x):
     return (zc - x) / (zc * (1 - zc)) / _batch(z)
 
 
-def cross_entropy_from_logits(a, x) -> float:
+LOG2 = float(np.log(2.0))
+
+
+def _sum_log_1_to_2(u) -> float:
+    r""":math:`\sum \log u` for an array ``u`` with values in ``[1, 2]``, overwriting ``u``.
+
+    ``log`` is the expensive part of the loss, so it is taken once per 64 numbers:
+    :math:`\sum_i \log u_i = \log \prod_i u_i`, and a product of 64 numbers in [1, 2] is at
+    most :math:`2^{64}`, far inside float32's range (about :math:`2^{128}`). The products are
+    formed by halving: rows ``0..31`` times rows ``32..63``, then ``0..15`` times ``16..31``, ...
+    (six in-place multiplies; the leftover ``size mod 64`` numbers get their own logs).
+    """
+    v = u.reshape(-1)
+    k = v.size - v.size % 64
+    total = float(np.log(v[k:]).sum()) if k < v.size else 0.0
+    if k:
+        p = v[:k].reshape(64, -1)                # (64, size // 64)
+        rows = 64
+        while rows > 1:
+            rows //= 2
+            np.multiply(p[:rows], p[rows:2 * rows], out=p[:rows])
+        total += float(np.log(p[0]).sum())
+    return total
+
+
+def cross_entropy_from_logits(a, x, grad: bool = False):
     r"""Cross-entropy of ``z = σ(a)``: mean over the batch of :math:`\sum_k \mathrm{softplus}(a_k) - x_k a_k`.
 
-    :math:`\mathrm{softplus}(a) = -\log(1 - σ(a)) = \max(a, 0) + \log(1 + e^{-|a|})`, exact and
-    overflow-free for any ``a``. Written with ``exp`` and ``log1p``, which numpy vectorises
-    (``np.logaddexp(0, a)`` computes the same about 10x slower, and this runs on every batch);
-    one scratch array serves both terms.
+    With ``grad=True`` also returns :math:`\partial L / \partial A = (σ(A) - X) / B` (the
+    sigmoid's derivative cancels): the whole output head of a sigmoid layer in one pass, which
+    runs on every training batch. Everything comes from :math:`τ = \tanh(a/2)`:
+
+    .. math::
+        σ(a) = \tfrac{1}{2}(1 + τ), \qquad
+        \mathrm{softplus}(a) = \max(a, 0) + \log(1 + e^{-|a|})
+                             = \tfrac{1}{2}(a + |a|) + \log 2 - \log(1 + |τ|)
+
+    (because :math:`1 + e^{-|a|} = 1 / σ(|a|) = 2 / (1 + |τ|)`). This is exact and overflow-free
+    for any ``a``; :math:`\sum \log(1 + |τ|)` is summed by :func:`_sum_log_1_to_2`. One ``tanh``
+    and one log per 64 numbers replace the ``exp``, ``log1p`` and sigmoid of the direct form,
+    about twice as fast (``np.logaddexp(0, a)`` is about 10x slower still).
     """
-    t = np.abs(a)                                # (batch, n_visible)  |a|
-    np.negative(t, out=t)
-    np.exp(t, out=t)                             # exp(-|a|), in (0, 1]
-    np.log1p(t, out=t)                           # log(1 + exp(-|a|))
-    log_term = np.sum(t)
-    np.maximum(a, 0, out=t)                      # max(a, 0)
-    sp_sum = log_term + np.sum(t)                # Σ softplus(a)
-    return float(sp_sum - np.vdot(x, a)) / _batch(a)
+    B = _batch(a)
+    t = np.multiply(a, 0.5)                      # (batch, n_visible)  a / 2
+    np.tanh(t, out=t)                            # τ = tanh(a/2), σ(a) = (1 + τ) / 2
+    w = np.multiply(x, 2)
+    w -= 1                                       # 2x - 1
+    if grad:
+        dA = np.subtract(t, w)                   # τ - (2x - 1) = 2 (σ(a) - x)
+        dA *= 0.5 / B                            # (σ(a) - x) / B
+    np.abs(t, out=t)
+    t += 1                                       # 1 + |τ|, in [1, 2]
+    sum_log = _sum_log_1_to_2(t)
+    np.abs(a, out=t)                             # |a|
+    # Σ softplus(a) - x a = Σ |a|/2 + (1/2 - x) a + log 2 - log(1 + |τ|)
+    value = (0.5 * float(t.sum()) - 0.5 * float(np.vdot(w, a)) + a.size * LOG2 - sum_log) / B
+    return (value, dA) if grad else value
 
 
 @dataclass(frozen=True)
@@ -99,7 +140,7 @@ class Loss:
     units: str
     z_range: Optional[tuple] = None      # outputs must lie in this open interval
     x_range: Optional[tuple] = None      # targets must lie in this closed interval
-    value_from_logits: Optional[Callable] = None   # for a sigmoid output layer
+    value_from_logits: Optional[Callable] = None   # (a, x, grad=False), for a sigmoid output layer
 
     def __call__(self, z, x) -> float:
         return self.value(z, x)

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import _validate as v
 from .activations import Activation, get_activation
-from .layers import dense_backward, dense_backward_from_preactivation, dense_forward, init_weights
+from .layers import dense_backward, dense_backward_from_preactivation, dense_forward, init_weights, linear
 from .losses import Loss, get_loss
 
 DTYPES = {"float32": np.float32, "float64": np.float64}
@@ -85,20 +85,22 @@ class Model:
         return L
 
     # ---- the output head: loss and dL/dA_out -------------------------------------------------
-    def _head(self, A, Z, T, L: Loss):
-        """Loss value and ``dA = ∂L/∂A`` of the output pre-activation.
+    def _from_logits(self, L: Loss) -> bool:
+        """True when the loss is computed from the output pre-activation (sigmoid + cross-entropy)."""
+        return L.value_from_logits is not None and self.output_activation.name == "sigmoid"
 
-        Sigmoid output with cross-entropy: computed from the logits, ``dA = (Z - T) / B`` (the
-        sigmoid's derivative cancels). Otherwise ``dA = ∂L/∂Z ⊙ g'(A)``.
+    def _head(self, A, T, L: Loss):
+        """Loss value and ``dA = ∂L/∂A`` from the output pre-activation ``A``; makes ``Z = g(A)``.
+
+        Sigmoid output with cross-entropy: computed from the logits in one pass,
+        ``dA = (σ(A) - T) / B`` (the sigmoid's derivative cancels; see
+        :func:`aelib.losses.cross_entropy_from_logits`). Otherwise ``dA = ∂L/∂Z ⊙ g'(A)``.
         """
-        if L.value_from_logits is not None and self.output_activation.name == "sigmoid":
-            value = L.value_from_logits(A, T)
-            dA = Z - T                                   # (batch, n_out)
-            dA *= 1.0 / T.shape[0]
-            return value, dA
-        value = L.value(Z, T)
-        dA = L.grad(Z, T) * self.output_activation.df(A, Z)   # (batch, n_out)
-        return value, dA
+        if self._from_logits(L):
+            return L.value_from_logits(A, T, grad=True)
+        g = self.output_activation
+        Z = g.f(A)                                            # (batch, n_out)
+        return L.value(Z, T), L.grad(Z, T) * g.df(A, Z)       # dA: (batch, n_out)
 
     # ---- public API ----------------------------------------------------------------------
     def loss_and_grads(self, X, target=None, loss="cross_entropy"):
@@ -122,9 +124,7 @@ class Model:
 
     def _loss_only(self, X, T, L: Loss) -> float:
         A, Z = self._output(X)
-        if L.value_from_logits is not None and self.output_activation.name == "sigmoid":
-            return L.value_from_logits(A, T)
-        return L.value(Z, T)
+        return L.value_from_logits(A, T) if self._from_logits(L) else L.value(Z, T)
 
     def fit(self, X, epochs=10, batch_size=32, lr=0.1, optimizer="sgd", loss="cross_entropy", **kwargs):
         """Train in place with :func:`aelib.train.fit`; returns its :class:`~aelib.train.History`."""
@@ -243,8 +243,8 @@ class Autoencoder(Model):
     def _loss_and_grads(self, X, T, L: Loss):
         p = self.params
         A1, H = dense_forward(X, p["W"], p["b"], self.encoder)              # (batch, n_hidden)
-        A2, Z = dense_forward(H, self.W_prime, p["b_prime"], self.decoder)  # (batch, n_visible)
-        value, dA2 = self._head(A2, Z, T, L)                                # dA2: (batch, n_visible)
+        A2 = linear(H, self.W_prime, p["b_prime"])                          # (batch, n_visible)
+        value, dA2 = self._head(A2, T, L)                                   # Z = g(A2) is made in the head
         # backward: the same lines in reverse order
         dH, dW_dec, db_prime = dense_backward_from_preactivation(dA2, H, self.W_prime)  # dW_dec: (n_visible, n_hidden)
         _, dW_enc, db = dense_backward(dH, X, p["W"], A1, H, self.encoder, need_dX=False)  # (n_hidden, n_visible)
@@ -325,14 +325,17 @@ class Network(Model):
         return self._run(self._input(X), 0, layer)[-1][2]
 
     def _loss_and_grads(self, X, T, L: Loss):
-        cache = self._run(X, 0, self.n_layers)
-        _, A_out, Z = cache[-1]
-        value, dA = self._head(A_out, Z, T, L)                     # (batch, n_out)
+        n = self.n_layers
+        cache = self._run(X, 0, n - 1)                             # hidden layers 1 .. n-1
+        H_last = cache[-1][2] if cache else X
+        A_out = linear(H_last, self.params[f"W{n}"], self.params[f"b{n}"])   # (batch, n_out)
+        value, dA = self._head(A_out, T, L)                        # Z = g(A_out) is made in the head
+        cache.append((H_last, A_out, None))
         grads = {}
-        for l in range(self.n_layers, 0, -1):                       # backward: last layer first
+        for l in range(n, 0, -1):                                  # backward: last layer first
             H_in, A, H = cache[l - 1]
             W = self.params[f"W{l}"]
-            if l < self.n_layers:
+            if l < n:
                 dA = dH * self.activations[l - 1].df(A, H)          # (batch, n_l)
             dH, grads[f"W{l}"], grads[f"b{l}"] = dense_backward_from_preactivation(dA, H_in, W, need_dX=l > 1)
         return value, {k: grads[k] for k in self.params}

@@ -19,6 +19,7 @@ holds what was recorded); with ``"stop"`` the history is returned with ``diverge
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -137,7 +138,7 @@ def fit(model, X, epochs=10, batch_size=32, lr=0.1, optimizer="sgd", loss="cross
             Xin = noise(Xb) if noise is not None else Xb
             with np.errstate(over="ignore", invalid="ignore"):   # a blow-up is caught just below
                 value, grads = model._loss_and_grads(Xin, Tb, L)
-            if not np.isfinite(value):
+            if not math.isfinite(value):
                 return _diverged(hist, on_divergence,
                                  f"the loss became {value} in epoch {epoch} (batch starting at example {start}).")
             if first_loss is None:

@@ -176,6 +176,9 @@ def worker_aelib(args) -> dict:
     single ``fit(epochs=...)`` call): wall time of the epoch as ``History.time`` records it, and the
     process CPU time of the call (which also covers fit's input checks, a few ms)."""
     import aelib
+    import aelib.layers
+    if args.uncut:                              # plain A @ B: faster, but its bits depend on the thread count
+        aelib.layers.K_BLOCK.update({dt: 10**9 for dt in aelib.layers.K_BLOCK})
     X = aelib.load_digits("train").X
     spec = MODELS[args.model]
     model = make_aelib_model(args.model)
@@ -197,6 +200,7 @@ def worker_anatomy(args) -> dict:
     The steps are aelib's own (its sigmoid, its loss from the logits, its layer order)."""
     import aelib
     from aelib.activations import ACTIVATIONS
+    from aelib.layers import matmul
     from aelib.losses import cross_entropy_from_logits
 
     sigmoid = ACTIVATIONS["sigmoid"].f
@@ -206,12 +210,11 @@ def worker_anatomy(args) -> dict:
     order = np.random.default_rng(0).permutation(X.shape[0])
     idxs = [order[s:s + BATCH] for s in range(0, X.shape[0], BATCH)]
     Xs = [X[i] for i in idxs]                                           # (batch, 784) each
-    A1s = [x @ W.T + b for x in Xs]                                     # (batch, 128)
+    A1s = [matmul(x, W.T) + b for x in Xs]                              # (batch, 128)
     Hs = [sigmoid(a) for a in A1s]
     A2s = [h @ W + b_prime for h in Hs]                                 # (batch, 784), tied: W' = Wᵀ
-    Zs = [sigmoid(a) for a in A2s]
-    dA2s = [(z - x) / x.shape[0] for z, x in zip(Zs, Xs)]
-    dHs = [d @ W.T for d in dA2s]                                       # (batch, 128)
+    dA2s = [cross_entropy_from_logits(a, x, grad=True)[1] for a, x in zip(A2s, Xs)]
+    dHs = [matmul(d, W.T) for d in dA2s]                                # (batch, 128)
     dA1s = [dh * (h * (1 - h)) for dh, h in zip(dHs, Hs)]
     grads = {"W": W.copy(), "b": b.copy(), "b_prime": b_prime.copy()}
     params = {k: v.copy() for k, v in p.items()}
@@ -223,12 +226,13 @@ def worker_anatomy(args) -> dict:
 
     steps = {
         "gather X[idx]": each(lambda i: X[idxs[i]]),
-        "forward matmuls (2)": each(lambda i: (Xs[i] @ W.T, Hs[i] @ W)),
-        "backward matmuls (3)": each(lambda i: ((Hs[i].T @ dA2s[i]).T, dA2s[i] @ W.T, dA1s[i].T @ Xs[i])),
+        "forward matmuls (2; K = 784 cut in two)": each(lambda i: (matmul(Xs[i], W.T), Hs[i] @ W)),
+        "backward matmuls (3; K = 784 cut in two)": each(
+            lambda i: ((Hs[i].T @ dA2s[i]).T, matmul(dA2s[i], W.T), dA1s[i].T @ Xs[i])),
         "bias adds (2)": each(lambda i: (A1s[i].__iadd__(0 * b), A2s[i].__iadd__(0 * b_prime))),
-        "sigmoids (2)": each(lambda i: (sigmoid(A1s[i]), sigmoid(A2s[i]))),
-        "loss from logits": each(lambda i: cross_entropy_from_logits(A2s[i], Xs[i])),
-        "output delta (Z - X) / B": each(lambda i: np.subtract(Zs[i], Xs[i]).__imul__(1.0 / BATCH)),
+        "hidden sigmoid": each(lambda i: sigmoid(A1s[i])),
+        "output head: sigmoid, loss and delta in one pass": each(
+            lambda i: cross_entropy_from_logits(A2s[i], Xs[i], grad=True)),
         "hidden delta dH * h(1 - h)": each(lambda i: dHs[i] * (Hs[i] * (1 - Hs[i]))),
         "bias gradients (2 sums)": each(lambda i: (dA2s[i].sum(axis=0), dA1s[i].sum(axis=0))),
         "tied add dW_enc + dW_dec.T": each(lambda i: grads["W"].__iadd__(grads["W"])),
@@ -478,6 +482,18 @@ def report(res: dict) -> str:
         "start from the same weights and see the same batches, so their losses agree (a check that the "
         "two do the same work).",
         "",
+        "**What thread-reproducibility costs.** aelib cuts every product whose inner dimension is longer "
+        "than 448 (here the 784 pixels) into two BLAS calls at a fixed place, so that training gives the same "
+        "bits with 1 and 2 threads (`aelib.layers.matmul`; issue 9). The same runs with plain `A @ B` "
+        "(faster, but thread-dependent):",
+        "",
+        "| model | aelib, cut (the default) | aelib, plain products | cost of the cuts | speed-up over PyTorch without the cuts |",
+        "|---|---|---|---|---|",
+        *[f"| {MODELS[n]['title'].split(' ')[0]} | {fmt_ms(r['aelib']['best'])} | {fmt_ms(r['uncut']['best'])} | "
+          f"{r['aelib']['best'] / r['uncut']['best'] - 1:+.0%} | "
+          + (f"{r['torch']['best'] / r['uncut']['best']:.2f}x" if r["torch"] else "n/a") + " |"
+          for n, r in res["models"].items() if r.get("uncut")],
+        "",
     ]
     if res.get("anatomy"):
         steps = res["anatomy"]
@@ -580,6 +596,7 @@ def main(argv=None) -> int:
     ap.add_argument("--note", action="append", default=[], help="a line added under Notes in the report")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--model", help=argparse.SUPPRESS)
+    ap.add_argument("--uncut", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--threads", type=int, help="BLAS/PyTorch threads for the training benchmark "
                     "(default: numpy's own BLAS thread count)")
     args = ap.parse_args(argv)
@@ -609,9 +626,11 @@ def main(argv=None) -> int:
     res["torch_version"] = res["torch_blas"] = res["torch_threads"] = None
     for name, spec in MODELS.items():
         print(f"{spec['title']} ...", flush=True)
-        runs = {"aelib": [], "torch": []}
+        runs = {"aelib": [], "torch": [], "uncut": []}
         for r in range(args.rounds):
             runs["aelib"].append(run_worker("aelib", "--model", name, "--epochs", args.epochs, threads=threads))
+            runs["uncut"].append(run_worker("aelib", "--model", name, "--epochs", args.epochs, "--uncut",
+                                            threads=threads))
             if have_torch:
                 t = run_worker("torch", "--model", name, "--epochs", args.epochs, threads=threads)
                 if "missing" in t:
@@ -626,7 +645,8 @@ def main(argv=None) -> int:
                   flush=True)
         flops = matmul_flops_per_epoch(spec["sizes"], 4000)
         a, tt = summarise(runs["aelib"]), summarise(runs["torch"])
-        res["models"][name] = {"aelib": a, "torch": tt, "flops": flops, "gflops": flops / a["best"] / 1e9,
+        res["models"][name] = {"aelib": a, "torch": tt, "uncut": summarise(runs["uncut"]), "flops": flops,
+                               "gflops": flops / a["best"] / 1e9,
                                "matmul_only": pk["matmul_only"][name]}
         if tt:
             print(f"  speed-up {tt['best'] / a['best']:.2f}x; aelib {flops / a['best'] / 1e9:.1f} GFLOP/s = "

@@ -145,6 +145,74 @@ def test_cross_entropy_from_logits_matches_the_probability_form():
     assert ce.value_from_logits(a, x) == pytest.approx(ce.value(z, x), rel=1e-9)
 
 
+@pytest.mark.parametrize("dtype, shape", [(np.float64, (7, 5)), (np.float64, (128, 784)), (np.float32, (128, 784)),
+                                          (np.float32, (3, 64)), (np.float64, (1, 1))])
+def test_cross_entropy_from_logits_value_and_gradient_against_float64_reference(dtype, shape):
+    """The one-pass head (tanh, and one log per 64 numbers) against logaddexp and the sigmoid, in float64,
+    including saturated logits (|a| up to 1e4) where exp(-a) overflows."""
+    rng = np.random.default_rng(11)
+    a = rng.normal(0, 6, shape)
+    a.flat[::7] = rng.choice([-1e4, -40.0, 0.0, 40.0, 1e4], size=a.flat[::7].shape)
+    x = rng.random(shape)
+    ref = float((np.logaddexp(0, a) - x * a).sum()) / shape[0]
+    ref_grad = (0.5 * (1 + np.tanh(a / 2)) - x) / shape[0]                 # σ(a) - x, overflow-free
+    value, grad = aelib.losses.cross_entropy_from_logits(a.astype(dtype), x.astype(dtype), grad=True)
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    assert value == pytest.approx(ref, rel=rtol, abs=rtol)
+    assert grad.dtype == dtype and grad.shape == shape
+    np.testing.assert_allclose(grad, ref_grad, rtol=0, atol=(1e-7 if dtype == np.float32 else 1e-15))
+    assert aelib.losses.cross_entropy_from_logits(a.astype(dtype), x.astype(dtype)) == value
+
+
+def test_sum_of_logs_by_products_matches_the_direct_sum():
+    from aelib.losses import _sum_log_1_to_2
+    for n in (1, 63, 64, 65, 100_352):
+        u = 1 + np.random.default_rng(n).random(n)
+        assert _sum_log_1_to_2(u.copy()) == pytest.approx(float(np.log(u).sum()), rel=1e-12)
+    u = np.full(100_352, 2.0, np.float32)                                  # worst case: 2^64 per product
+    assert _sum_log_1_to_2(u) == pytest.approx(100_352 * np.log(2), rel=1e-6)
+
+
+# ---- matmul: products cut at fixed places --------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("K", [1, 100, 384, 448, 449, 784, 1000, 4000])
+def test_matmul_equals_the_plain_product(dtype, K):
+    from aelib.layers import matmul
+    rng = np.random.default_rng(K)
+    A, B = rng.normal(size=(33, K)).astype(dtype), rng.normal(size=(K, 17)).astype(dtype)
+    exact = A.astype(np.float64) @ B.astype(np.float64)
+    got = matmul(A, B)
+    assert got.dtype == dtype and got.shape == (33, 17)
+    np.testing.assert_allclose(got, exact, rtol=0, atol=(2e-4 if dtype == np.float32 else 1e-11) * np.sqrt(K))
+
+
+MATMUL_BITS = """
+import hashlib, numpy as np
+from aelib.layers import matmul
+rng = np.random.default_rng(0)
+out = []
+for K, dtype in [(784, np.float32), (1000, np.float32), (4000, np.float32), (784, np.float64)]:
+    A, B = rng.random((128, K)).astype(dtype), rng.standard_normal((K, 128)).astype(dtype)
+    out.append(hashlib.sha256(matmul(A, B).tobytes() + matmul(B.T, A.T).tobytes()).hexdigest())
+print(" ".join(out))
+"""
+
+
+def test_matmul_gives_the_same_bits_with_one_and_two_blas_threads():
+    """The reason matmul exists: plain ``A @ B`` with K = 784 differs in its last bits between 1 and
+    2 OpenBLAS threads (measured); matmul must not."""
+    env = dict(__import__("os").environ)
+    digests = []
+    for threads in ("1", "2"):
+        env.update(OPENBLAS_NUM_THREADS=threads, OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
+        run = subprocess.run([sys.executable, "-c", MATMUL_BITS], env=env, capture_output=True, text=True,
+                             timeout=120)
+        assert run.returncode == 0, run.stderr
+        digests.append(run.stdout.split())
+    assert digests[0] == digests[1]
+
+
 # ---- activations ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))

@@ -33,14 +33,16 @@ from .noise import NOISES, make_noise
 __all__ = ["activation_explorer", "denoising_explorer", "hidden_unit_explorer", "show_figure", "Explorer"]
 
 
-def show_figure(out, fig, caption: str = "figure") -> None:
-    """Render ``fig`` to PNG, make it the only content of the Output ``out``, and close ``fig``.
+def show_figure(out, fig, caption: str = "figure", close: bool = True) -> None:
+    """Render ``fig`` to PNG and make it the only content of the Output ``out``; close ``fig``
+    unless ``close=False`` (a figure that is kept and redrawn).
 
     ``caption`` becomes the ``text/plain`` alternative (what a terminal or nbval sees).
     """
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
-    plt.close(fig)
+    if close:
+        plt.close(fig)
     png = base64.b64encode(buf.getvalue()).decode("ascii")
     out.outputs = ({"output_type": "display_data", "metadata": {},
                     "data": {"image/png": png, "text/plain": f"<{caption}>"}},)
@@ -163,29 +165,37 @@ def denoising_explorer(model, X, n_show: int = 6, seed: int = 0, kind: str = "ma
     slider = widgets.FloatSlider(value=level, min=0.0, max=1.0, step=0.05, description="level",
                                  continuous_update=False)
     out = widgets.Output()
+    side = int(round(np.sqrt(clean.shape[1])))
+    # The figure is built once; a change of the controls only swaps the pictures and the captions
+    # (rebuilding 3 x n_show axes and their layout took most of each redraw).
+    fig, axes = plt.subplots(3, n_show, figsize=(1.3 * n_show, 4.4), squeeze=False)
+    plt.close(fig)                                                # kept out of pyplot's list of open figures
+    images = np.empty((3, n_show), dtype=object)
+    for r, name in enumerate(["clean", "corrupted", "reconstruction"]):
+        for c in range(n_show):
+            ax = axes[r, c]
+            images[r, c] = ax.imshow(clean[c].reshape(side, side), cmap="gray", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c == 0:
+                ax.set_ylabel(name, fontsize=9)
+    for c in range(n_show):
+        axes[2, c].set_xlabel("err 0.000", fontsize=8)
+    title = fig.suptitle("\n", fontsize=9)
+    fig.tight_layout()
 
     def update():
         noise = make_noise(dropdown.value, slider.value, seed=seed)
         noisy = noise(clean)                                      # (n_show, n_visible)
         recon = model.reconstruct(noisy)                          # (n_show, n_visible)
         err = ((recon - clean) ** 2).sum(axis=1)                  # (n_show,) against the clean digit
-        side = int(round(np.sqrt(clean.shape[1])))
-        fig, axes = plt.subplots(3, n_show, figsize=(1.3 * n_show, 4.4), squeeze=False)
-        rows = [("clean", clean), (f"{noise!r}", noisy), ("reconstruction", recon)]
-        for r, (name, imgs) in enumerate(rows):
-            for c in range(n_show):
-                ax = axes[r, c]
-                ax.imshow(imgs[c].reshape(side, side), cmap="gray", vmin=0, vmax=1)
-                ax.set_xticks([])
-                ax.set_yticks([])
-                if c == 0:
-                    ax.set_ylabel(name if r != 1 else "corrupted", fontsize=9)
-                if r == 2:
-                    ax.set_xlabel(f"err {err[c]:.3g}", fontsize=8)
-        fig.suptitle(f"{noise!r}: mean squared error vs clean {err.mean():.3g} per digit\n"
-                     "(rows: clean input, corrupted input, reconstruction of the corrupted input)", fontsize=9)
-        fig.tight_layout()
-        show_figure(out, fig, f"denoising explorer: {noise!r}")
+        for c in range(n_show):
+            images[1, c].set_data(noisy[c].reshape(side, side))
+            images[2, c].set_data(recon[c].reshape(side, side))
+            axes[2, c].set_xlabel(f"err {err[c]:.3g}", fontsize=8)
+        title.set_text(f"{noise!r}: mean squared error vs clean {err.mean():.3g} per digit\n"
+                       "(rows: clean input, corrupted input, reconstruction of the corrupted input)")
+        show_figure(out, fig, f"denoising explorer: {noise!r}", close=False)
 
     return _container("denoising_explorer", [dropdown, slider], out, update, dropdown=dropdown, slider=slider)
 

@@ -18,30 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
+from . import _validate as v
+
 __all__ = ["Digits", "load_digits", "xor", "bars"]
 
 _DATA_DIR = Path(__file__).resolve().parent / "data"
 _MNIST_FILE = _DATA_DIR / "mnist_5k.npz"
 _SPLITS = ("all", "test", "train")
-
-
-def _one_of(value, allowed, *, param: str, owner: str) -> None:
-    if not isinstance(value, str) or value not in allowed:
-        choices = "{" + ", ".join(repr(a) for a in sorted(allowed)) + "}"
-        raise ValueError(
-            f"The {param!r} parameter of {owner} must be one of {choices}. Got {value!r} instead."
-        )
-
-
-def _positive_int(value, *, param: str, owner: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(
-            f"The {param!r} parameter of {owner} must be a positive int. "
-            f"Got {value!r} of type {type(value).__name__} instead."
-        )
-    if value < 1:
-        raise ValueError(f"The {param!r} parameter of {owner} must be a positive int. Got {value!r} instead.")
-    return int(value)
 
 
 @functools.lru_cache(maxsize=1)
@@ -121,7 +104,7 @@ def load_digits(split: str = "train") -> Digits:
     >>> train.X.shape, train.y.shape
     ((4000, 784), (4000,))
     """
-    _one_of(split, _SPLITS, param="split", owner="load_digits")
+    v.check_choice(split, "split", _SPLITS, "load_digits")
     data = _load_npz()
     if split == "all":
         X, y = data["X"].copy(), data["y"].copy()  # (5000, 784), (5000,)
@@ -169,17 +152,9 @@ def bars(n: int, size: int = 4, seed: int | np.random.Generator = 0) -> np.ndarr
     X : float32 array, shape ``(n, size * size)``
         Values in ``{0, 1}``; ``X[i].reshape(size, size)`` is image ``i``.
     """
-    n = _positive_int(n, param="n", owner="bars")
-    size = _positive_int(size, param="size", owner="bars")
-    if isinstance(seed, np.random.Generator):
-        rng = seed
-    elif isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
-        rng = np.random.default_rng(seed)
-    else:
-        raise TypeError(
-            "The 'seed' parameter of bars must be an int or a numpy.random.Generator. "
-            f"Got {seed!r} of type {type(seed).__name__} instead."
-        )
+    n = v.check_int(n, "n", "bars")
+    size = v.check_int(size, "size", "bars")
+    rng = v.check_rng(seed, "seed", "bars")
     on = rng.random((n, size)) < 0.5  # (n, size)  which bars are lit
     horizontal = rng.random(n) < 0.5  # (n,)
     rows = np.broadcast_to(on[:, :, None], (n, size, size))  # (n, size, size)  bar i = row i

@@ -40,6 +40,9 @@ from pathlib import Path
 
 import nbformat
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_exercises import solution_paths  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 BEGIN = "### BEGIN SOLUTION"
@@ -107,13 +110,7 @@ def to_nbgrader(nb, name: str = "notebook"):
 
 def write_course(course: Path, names=()) -> list[Path]:
     """Write ``course/source/<stem>/<stem>.ipynb`` for each solution notebook; return their paths."""
-    paths = sorted(SOLUTIONS.glob("*.ipynb"))
-    if names:
-        wanted = {Path(n).name for n in names}
-        missing = wanted - {p.name for p in paths}
-        if missing:
-            raise SystemExit(f"not in solutions/: {', '.join(sorted(missing))}")
-        paths = [p for p in paths if p.name in wanted]
+    paths = solution_paths(names)
     course.mkdir(parents=True, exist_ok=True)
     config = course / "nbgrader_config.py"
     if not config.exists():

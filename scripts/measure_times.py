@@ -195,12 +195,16 @@ def render_times_table(data: dict) -> str:
         rows.append(f"| {n} | {title} | {stated} | " + " | ".join(cells) + " |")
     total = sum(v["seconds"] for v in data["notebooks"].values())
     m = data.get("measured", {})
+    load, cpus = m.get("load_average_at_start"), m.get("cpus")
+    busy = load is not None and cpus and load > 0.5 * cpus
+    state = ("the machine was busy, so these wall times are pessimistic" if busy else
+             "a quiet machine" if load is not None else "load unknown")
     rows.append("")
     rows.append(f"{len(data['notebooks'])} notebook(s), {total:.0f} s in total. Measured with `make times` on "
                 f"{m.get('date', '?')}, Python {m.get('python', '?')}, {m.get('system', '?')}, {m.get('cpus', '?')} CPUs, "
                 f"{m.get('blas_threads', 'default')} BLAS thread(s) "
-                f"(load average {m.get('load_average_at_start', '?')} at the start: the machine was shared, so these "
-                f"wall times are pessimistic). Each time includes starting a fresh kernel. The CPU time in brackets is "
+                f"(load average {load if load is not None else '?'} at the start: {state}). "
+                f"Each time includes starting a fresh kernel. The CPU time in brackets is "
                 f"the kernel's own, which depends much less on other load: on an idle laptop, expect a wall time "
                 f"close to it. A dash: no such notebook, or not measured yet.")
     return "\n".join(rows)

@@ -21,28 +21,34 @@ K_BLOCK = {np.dtype(np.float32): 448, np.dtype(np.float64): 384}
 
 
 def matmul(A, B):
-    """``A @ B`` for 2-d arrays, with the same bits whatever the number of BLAS threads.
+    """``A @ B``, with the same bits whatever the number of BLAS threads (float32).
 
     Why: OpenBLAS cuts a long inner dimension ``K`` into pieces and adds the partial products;
     its one-thread and multi-thread code cut ``K`` at different places, so the last bits of a
     product depend on the thread count. Training amplifies those bits, and a notebook would then
     print other numbers on a laptop with another core count. Measured with OpenBLAS 0.3.31
-    (numpy's wheel, SkylakeX kernels): a product comes out the same with 1 and 2 threads for
-    every ``K <= 448`` in float32 and ``K <= 384`` in float64 (its block sizes), and not for
-    ``K = 784`` (a digit), 500 or 1000. So longer products are cut here into equal pieces of at most
-    that length (784 = 392 + 392), at fixed places, and the pieces are added in a fixed order:
-    ``A[:, :392] @ B[:392] + A[:, 392:] @ B[392:]``. The price is one more BLAS call per long
-    product (about 4% of a 784-128-784 epoch; benchmarks/RESULTS.md).
+    (numpy's wheel, SkylakeX kernels): a float32 product comes out the same with 1 and 2 threads
+    for every ``K <= 448``, and not for ``K = 784`` (a digit), 500 or 1000. So longer products
+    are cut here into pieces of at most that length, as equal as possible (784 = 392 + 392), at
+    fixed places, and the pieces are added in a fixed order:
+    ``A[:, :392] @ B[:392] + A[:, 392:] @ B[392:]``. In float32, the training dtype, this makes
+    every product of the models thread-independent; the price is one more BLAS call per long
+    product (a few % of a 784-128-784 epoch; benchmarks/RESULTS.md).
+
+    float64 products are cut the same way (at 384), but that is not enough there: OpenBLAS's
+    float64 kernels also give thread-dependent bits for some output widths (measured: 250, 300
+    or 500 columns, even with ``K = 100``). The course's float64 runs (gradient checks, lessons
+    01 and 03) use shapes that came out the same.
     """
-    K = A.shape[1]
+    K = A.shape[-1]
     limit = K_BLOCK.get(np.result_type(A, B), 256)            # other dtypes: a safe guess
     if K <= limit:
         return A @ B
     pieces = -(-K // limit)                                  # ceil(K / limit)
     step = -(-K // pieces)                                   # 784 -> 2 pieces of 392
-    out = A[:, :step] @ B[:step]                             # (rows of A, columns of B)
+    out = A[..., :step] @ B[:step]                           # (rows of A, columns of B)
     for start in range(step, K, step):
-        out += A[:, start:start + step] @ B[start:start + step]
+        out += A[..., start:start + step] @ B[start:start + step]
     return out
 
 

@@ -15,8 +15,8 @@ squared error. ``grad(z, x)`` returns :math:`\partial L / \partial Z`, already d
   Its minimum over ``z`` is at ``z = x`` but is not 0 unless ``x`` is 0 or 1.
 
 With a sigmoid output ``z = σ(a)``, the cross-entropy is computed from the logits ``a``
-(:meth:`Loss.value_from_logits`): :math:`\ell = \mathrm{softplus}(a) - x a`, exact for any
-``a``, with gradient :math:`\partial \ell / \partial a = σ(a) - x = z - x` (the sigmoid's
+(:meth:`Loss.value_from_logits`): :math:`\ell = \mathrm{softplus}(a) - x a`, finite for any
+``a`` (no overflow), with gradient :math:`\partial \ell / \partial a = σ(a) - x = z - x` (the sigmoid's
 derivative cancels; notebook 03 derives this).
 """
 from __future__ import annotations
@@ -108,15 +108,16 @@ def cross_entropy_from_logits(a, x, grad: bool = False):
         \mathrm{softplus}(a) = \max(a, 0) + \log(1 + e^{-|a|})
                              = \tfrac{1}{2}(a + |a|) + \log 2 - \log(1 + |τ|)
 
-    (because :math:`1 + e^{-|a|} = 1 / σ(|a|) = 2 / (1 + |τ|)`). This is exact and overflow-free
-    for any ``a``; :math:`\sum \log(1 + |τ|)` is summed by :func:`_sum_log_1_to_2`. One ``tanh``
+    (because :math:`1 + e^{-|a|} = 1 / σ(|a|) = 2 / (1 + |τ|)`). Nothing overflows for any ``a``,
+    and each term is accurate to about the dtype's rounding (for ``|a| > 17`` float32's τ is
+    exactly ±1 and the term ``log(1 + e^{-|a|}) < 4e-8`` counts as 0). :math:`\sum \log(1 + |τ|)` is summed by :func:`_sum_log_1_to_2`. One ``tanh``
     and one log per 64 numbers replace the ``exp``, ``log1p`` and sigmoid of the direct form,
     about twice as fast (``np.logaddexp(0, a)`` is about 10x slower still).
     """
     B = _batch(a)
     t = np.multiply(a, 0.5)                      # (batch, n_visible)  a / 2
     np.tanh(t, out=t)                            # τ = tanh(a/2), σ(a) = (1 + τ) / 2
-    w = np.multiply(x, 2)
+    w = np.multiply(x, 2, dtype=t.dtype)         # (batch, n_visible); integer targets must not wrap
     w -= 1                                       # 2x - 1
     if grad:
         dA = np.subtract(t, w)                   # τ - (2x - 1) = 2 (σ(a) - x)
@@ -140,7 +141,9 @@ class Loss:
     units: str
     z_range: Optional[tuple] = None      # outputs must lie in this open interval
     x_range: Optional[tuple] = None      # targets must lie in this closed interval
-    value_from_logits: Optional[Callable] = None   # (a, x, grad=False), for a sigmoid output layer
+    # For a sigmoid output layer: value_from_logits(a, x) -> loss, and
+    # value_from_logits(a, x, grad=True) -> (loss, dL/dA), from the pre-activation a.
+    value_from_logits: Optional[Callable] = None
 
     def __call__(self, z, x) -> float:
         return self.value(z, x)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as v
+from .layers import linear
 from .model import Autoencoder
 from .noise import Noise, make_noise
 from .train import fit
@@ -90,7 +91,7 @@ class StackedDAE:
     def preactivation1(self, X):
         """``a_1 = X W_1ᵀ + b_1``: ``(batch, n_visible) -> (batch, n_hidden1)``."""
         X = self.layer1._input(X)
-        return X @ self.layer1.params["W"].T + self.layer1.params["b"]
+        return linear(X, self.layer1.params["W"], self.layer1.params["b"])
 
     def encode(self, X):
         """The top code ``h_2 = relu(W_2 relu(W_1 x + b_1) + b_2)``: ``(batch, n_visible) -> (batch, n_hidden2)``."""

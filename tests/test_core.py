@@ -164,6 +164,13 @@ def test_cross_entropy_from_logits_value_and_gradient_against_float64_reference(
     assert aelib.losses.cross_entropy_from_logits(a.astype(dtype), x.astype(dtype)) == value
 
 
+def test_cross_entropy_from_logits_takes_integer_targets():
+    a = np.random.default_rng(2).normal(0, 3, (4, 7))
+    x = (a > 0.5).astype(np.uint8)                                         # 0/1 targets as uint8: 2x - 1 must not wrap
+    ref = float((np.logaddexp(0, a) - x * a).sum()) / 4
+    assert aelib.losses.cross_entropy_from_logits(a, x) == pytest.approx(ref, rel=1e-12)
+
+
 def test_sum_of_logs_by_products_matches_the_direct_sum():
     from aelib.losses import _sum_log_1_to_2
     for n in (1, 63, 64, 65, 100_352):
@@ -195,6 +202,10 @@ out = []
 for K, dtype in [(784, np.float32), (1000, np.float32), (4000, np.float32), (784, np.float64)]:
     A, B = rng.random((128, K)).astype(dtype), rng.standard_normal((K, 128)).astype(dtype)
     out.append(hashlib.sha256(matmul(A, B).tobytes() + matmul(B.T, A.T).tobytes()).hexdigest())
+import aelib
+from aelib.stacked import StackedDAE                      # its own first-layer product (lesson 05)
+X = aelib.load_digits("test").X
+out.append(hashlib.sha256(StackedDAE(784, 256, 64, seed=0).preactivation1(X).tobytes()).hexdigest())
 print(" ".join(out))
 """
 

@@ -6,6 +6,7 @@
 #   make exercises  regenerate the learner copies exercises/ from solutions/ (resets learners' edits)
 #   make html    static HTML handouts of the lessons in _build/html/ (open offline)
 #   make times   measure each notebook's run time; regenerates the tables in INSTRUCTORS.md
+#   make evidence  the thorough run of every Claim check (~30 min); writes evidence/RESULTS.md
 #   make bench   time aelib against PyTorch (if installed) and the whole course; writes benchmarks/RESULTS.md
 #   make clean   remove .venv and caches
 # Variables: PYTHON (interpreter used to create .venv), LAB_ARGS (extra `jupyter lab` flags,
@@ -26,7 +27,7 @@ ifeq ($(shell id -u),0)
 ALLOW_ROOT := --allow-root
 endif
 
-.PHONY: setup lab test clean check-python record html times exercises bench
+.PHONY: setup lab test clean check-python record html times exercises bench evidence
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
@@ -84,6 +85,12 @@ times: setup
 # machine sets them, pick slower kernels: unset for this command only (RESULTS.md names the kernel).
 bench: setup
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
+# Every Claim check with more seeds, the full learning-rate grid and longer training (up to ~30 min
+# on 2 cores); writes evidence/results.json and evidence/RESULTS.md. ONLY="04." for some claims.
+evidence: export OPENBLAS_NUM_THREADS = 2
+evidence: setup
+	$(BIN)/python scripts/evidence.py $(if $(ONLY),--only $(ONLY))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build _build *.egg-info aelib.egg-info

@@ -89,21 +89,53 @@ def dense_backward_from_preactivation(dA, X, W, need_dX: bool = True):
 
 
 def glorot_uniform(n_in: int, n_out: int, rng: np.random.Generator, dtype=np.float32):
-    r"""``W ~ U(-r, r)`` with :math:`r = \sqrt{6 / (n_{in} + n_{out})}`, shape ``(n_out, n_in)``."""
+    r"""``W ~ U(-r, r)`` with :math:`r = \sqrt{6 / (n_{in} + n_{out})}`, shape ``(n_out, n_in)``.
+
+    Glorot & Bengio (2010), "Understanding the difficulty of training deep feedforward neural
+    networks": keeps the variance of activations and gradients roughly equal across layers of
+    tanh units (whose slope is 1 at 0).
+    """
     r = np.sqrt(6.0 / (n_in + n_out))
     return rng.uniform(-r, r, size=(n_out, n_in)).astype(dtype)
 
 
+def glorot_uniform_sigmoid(n_in: int, n_out: int, rng: np.random.Generator, dtype=np.float32):
+    r"""``W ~ U(-4r, 4r)``, four times the Glorot range, shape ``(n_out, n_in)``.
+
+    The sigmoid's slope at 0 is 1/4, tanh's is 1; scaling the weights by 4 makes a sigmoid layer
+    pass on about as much signal as a tanh layer with Glorot's range. The rule is the one of
+    the Theano deep learning tutorials (and Bengio 2012, "Practical recommendations for
+    gradient-based training of deep architectures"), which derive it from Glorot & Bengio 2010.
+    """
+    return 4 * glorot_uniform(n_in, n_out, rng, dtype)
+
+
 def he_normal(n_in: int, n_out: int, rng: np.random.Generator, dtype=np.float32):
-    r"""``W ~ N(0, 2 / n_in)`` (for rectifiers), shape ``(n_out, n_in)``."""
+    r"""``W ~ N(0, 2 / n_in)`` (for rectifiers; He et al. 2015), shape ``(n_out, n_in)``."""
     return (rng.standard_normal(size=(n_out, n_in)) * np.sqrt(2.0 / n_in)).astype(dtype)
 
 
 RECTIFIERS = ("relu", "leaky_relu", "elu", "softplus")
 
+# Weight initialisations by name. "auto" (the models' default) and "recommended" choose per activation.
+INITS = {"glorot": glorot_uniform, "glorot_sigmoid": glorot_uniform_sigmoid, "he": he_normal}
+INIT_CHOICES = ("auto", "recommended", *INITS)
 
-def init_weights(n_in: int, n_out: int, act: Activation, rng, dtype=np.float32):
-    """He-normal for rectifier-like activations, Glorot-uniform for the others."""
+
+def init_scheme(act: Activation, init: str = "auto") -> str:
+    """The scheme ``init`` stands for with activation ``act``.
+
+    * ``"auto"`` (default of every model): He for rectifiers, Glorot for the others, sigmoid included;
+    * ``"recommended"``: the same, but sigmoid layers get four times the Glorot range;
+    * ``"glorot"``, ``"glorot_sigmoid"``, ``"he"``: that scheme for every layer.
+    """
+    if init in INITS:
+        return init
     if act.name in RECTIFIERS:
-        return he_normal(n_in, n_out, rng, dtype)
-    return glorot_uniform(n_in, n_out, rng, dtype)
+        return "he"
+    return "glorot_sigmoid" if init == "recommended" and act.name == "sigmoid" else "glorot"
+
+
+def init_weights(n_in: int, n_out: int, act: Activation, rng, dtype=np.float32, init: str = "auto"):
+    """Initial weights ``(n_out, n_in)`` for a layer with activation ``act`` (see :func:`init_scheme`)."""
+    return INITS[init_scheme(act, init)](n_in, n_out, rng, dtype)

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import _validate as v
 from .activations import Activation, get_activation
-from .layers import dense_backward, dense_backward_from_preactivation, dense_forward, init_weights, linear
+from .layers import INIT_CHOICES, dense_backward, dense_backward_from_preactivation, dense_forward, init_weights, linear
 from .losses import Loss, get_loss
 
 DTYPES = {"float32": np.float32, "float64": np.float64}
@@ -155,6 +155,33 @@ class Model:
     def copy(self):
         return copy.deepcopy(self)
 
+    @property
+    def output_bias_name(self) -> str:
+        """Name of the output layer's bias in ``params`` (``b_prime`` for an Autoencoder)."""
+        return [k for k in self.params if self.params[k].ndim == 1][-1]
+
+    def init_output_bias(self, X):
+        r"""Start the output bias at the average target: ``b' = g^{-1}(\bar x)``; returns the model.
+
+        With zero biases a sigmoid output starts at 0.5 for every pixel, and a net whose hidden
+        units are not yet useful first has to learn the average digit, a plateau (lesson 04).
+        Here ``\bar x`` is the mean of ``X`` over its rows, clipped into ``[0.001, 0.999]`` for an
+        output activation whose inverse needs it (sigmoid: ``b' = logit(\bar x)``); activations
+        without an inverse (ReLU) get ``\bar x`` itself.
+        """
+        X = v.check_array(X, "X", f"{type(self).__name__}.init_output_bias", ndim=2, n_cols=self.n_out,
+                          dtype=self.dtype)
+        mean = X.mean(axis=0).astype(np.float64)                                     # (n_out,)
+        g = self.output_activation
+        if g.inverse is None:
+            b = mean                                                                 # e.g. relu
+        else:
+            lo, hi = g.inverse_domain
+            b = g.inverse(np.clip(mean, lo + 1e-3 if np.isfinite(lo) else -np.inf,
+                                  hi - 1e-3 if np.isfinite(hi) else np.inf))         # sigmoid: logit(mean)
+        self.params[self.output_bias_name][...] = b.astype(self.dtype)
+        return self
+
     def set_params(self, **arrays):
         """Replace parameters by name, checking their shapes: ``model.set_params(W=W0, b=0)``.
 
@@ -180,8 +207,12 @@ class Autoencoder(Model):
     n_visible, n_hidden : sizes ``n`` and ``m``.
     encoder, decoder : names of activations ``f`` and ``g`` (see ``aelib.ACTIVATIONS``).
     tied : if True, ``W' = Wᵀ`` (one weight matrix); else a separate ``W_prime: (n_visible, n_hidden)``.
-    seed : int or ``numpy.random.Generator`` for the initial weights (Glorot-uniform, or He-normal
-        for a rectifier encoder); biases start at 0.
+    seed : int or ``numpy.random.Generator`` for the initial weights.
+    init : initial weights (see :func:`aelib.layers.init_scheme`): ``"auto"`` (default) is
+        He-normal for a rectifier layer and Glorot-uniform for the others (sigmoid included);
+        ``"recommended"`` gives sigmoid layers four times the Glorot range; or one scheme by name,
+        ``"glorot"``, ``"glorot_sigmoid"``, ``"he"``. Biases start at 0 (see
+        :meth:`init_output_bias` to start ``b'`` at the average input instead).
     dtype : "float32" (default, for training) or "float64" (gradient checks).
 
     ``params``: ``W (n_hidden, n_visible)``, ``b (n_hidden,)``, ``b_prime (n_visible,)`` and, when
@@ -189,8 +220,9 @@ class Autoencoder(Model):
     """
 
     def __init__(self, n_visible, n_hidden, encoder="sigmoid", decoder="sigmoid", tied=True, seed=0,
-                 dtype="float32"):
+                 dtype="float32", init="auto"):
         owner = "Autoencoder"
+        self.init = v.check_choice(init, "init", INIT_CHOICES, owner)
         self.n_visible = v.check_int(n_visible, "n_visible", owner)
         self.n_hidden = v.check_int(n_hidden, "n_hidden", owner)
         self.encoder = get_activation(encoder, owner, "encoder")
@@ -201,12 +233,12 @@ class Autoencoder(Model):
         rng = v.check_rng(seed, "seed", owner)
         n, m = self.n_visible, self.n_hidden
         self.params = {
-            "W": init_weights(n, m, self.encoder, rng, self.dtype),      # (n_hidden, n_visible)
+            "W": init_weights(n, m, self.encoder, rng, self.dtype, init),      # (n_hidden, n_visible)
             "b": np.zeros(m, self.dtype),                                 # (n_hidden,)
             "b_prime": np.zeros(n, self.dtype),                           # (n_visible,)
         }
         if not self.tied:
-            self.params["W_prime"] = init_weights(m, n, self.decoder, rng, self.dtype)  # (n_visible, n_hidden)
+            self.params["W_prime"] = init_weights(m, n, self.decoder, rng, self.dtype, init)  # (n_visible, n_hidden)
 
     n_in = property(lambda self: self.n_visible)
     n_out = property(lambda self: self.n_visible)
@@ -271,8 +303,9 @@ class Network(Model):
     :class:`DeepAutoencoder`, for deep autoencoders; trained by the same :func:`aelib.train.fit`.
     """
 
-    def __init__(self, sizes, activations, seed=0, dtype="float32"):
+    def __init__(self, sizes, activations, seed=0, dtype="float32", init="auto"):
         owner = type(self).__name__
+        self.init = v.check_choice(init, "init", INIT_CHOICES, owner)
         if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
             raise ValueError(f"The 'sizes' parameter of {owner} must be a list of at least 2 layer sizes. "
                              f"Got {sizes!r} instead.")
@@ -291,7 +324,7 @@ class Network(Model):
         rng = v.check_rng(seed, "seed", owner)
         self.params = {}
         for l, (n_in, n_out, act) in enumerate(zip(self.sizes[:-1], self.sizes[1:], self.activations), 1):
-            self.params[f"W{l}"] = init_weights(n_in, n_out, act, rng, self.dtype)   # (n_out, n_in)
+            self.params[f"W{l}"] = init_weights(n_in, n_out, act, rng, self.dtype, init)   # (n_out, n_in)
             self.params[f"b{l}"] = np.zeros(n_out, self.dtype)                        # (n_out,)
 
     n_in = property(lambda self: self.sizes[0])
@@ -360,7 +393,7 @@ class DeepAutoencoder(Network):
     """
 
     def __init__(self, sizes, hidden="relu", bottleneck="identity", output="sigmoid", activations=None,
-                 seed=0, dtype="float32"):
+                 seed=0, dtype="float32", init="auto"):
         owner = "DeepAutoencoder"
         if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 3:
             raise ValueError(f"The 'sizes' parameter of {owner} must be a list of at least 3 layer sizes "
@@ -377,7 +410,7 @@ class DeepAutoencoder(Network):
             activations[code - 1] = bottleneck
             activations[-1] = output
         self.code_layer = code
-        super().__init__(sizes, activations, seed=seed, dtype=dtype)
+        super().__init__(sizes, activations, seed=seed, dtype=dtype, init=init)
 
     def encode(self, X):
         """The code at the bottleneck: ``(batch, n_visible) -> (batch, sizes[code_layer])``."""

@@ -1,0 +1,89 @@
+"""The course's claims, by id: each is a function ``run(mode) -> ClaimReport``.
+
+A lesson module registers its experiments with :func:`claim`; the notebook calls
+``run("quick")`` (the notebook's time budget) and ``scripts/evidence.py`` calls every
+registered claim with ``"thorough"`` (more seeds, the full learning-rate grid, longer training)
+and writes ``evidence/results.json`` and ``evidence/RESULTS.md``. A test holds each notebook's
+printed quick verdict equal to the thorough one.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .protocol import ArmResult, Verdict
+
+MODES = ("quick", "thorough")
+LESSON_MODULES = ("lesson01", "lesson02", "lesson04", "lesson05", "lesson06", "lesson07")
+REGISTRY: dict[str, "Claim"] = {}
+
+
+@dataclass
+class ClaimReport:
+    """What one claim check measured: budget, arms, baselines, verdicts (one per part)."""
+    claim: str
+    budget: str                                  # e.g. str(Budget(...)): the same for every arm
+    arms: dict = field(default_factory=dict)     # name -> ArmResult
+    baselines: dict = field(default_factory=dict)  # name -> score (PCA, the average digit, ...)
+    verdicts: list = field(default_factory=list)   # Verdict, one per part of the claim
+    score: str = ""                              # what the scores are, with units
+    notes: list = field(default_factory=list)     # sentences chosen from numbers
+
+    def table(self) -> str:
+        """The arms and baselines, one line each (mean ± sd, lr chosen)."""
+        lines = [f"{self.claim}: {self.score}; budget per arm: {self.budget}"]
+        width = max([len(n) for n in list(self.arms) + list(self.baselines)] + [10])
+        for name, arm in self.arms.items():
+            grid = ", ".join(f"{x:g}" for x in arm.lr_grid)
+            lines.append(f"  {name:<{width}}  {arm.mean:8.3g} ± {arm.sd:<6.2g} over {len(arm.scores)} seeds, "
+                         f"lr {arm.lr:g} chosen from {{{grid}}}")
+        for name, value in self.baselines.items():
+            lines.append(f"  {name:<{width}}  {value:8.3g}   (baseline, no training choice)")
+        return "\n".join(lines)
+
+    def __str__(self):
+        return "\n".join([self.table(), *map(str, self.verdicts), *self.notes])
+
+    __repr__ = __str__
+
+    def as_dict(self) -> dict:
+        return dict(claim=self.claim, budget=self.budget, score=self.score,
+                    arms={k: a.as_dict() for k, a in self.arms.items()},
+                    baselines={k: float(x) for k, x in self.baselines.items()},
+                    verdicts=[x.as_dict() for x in self.verdicts], notes=list(self.notes))
+
+
+@dataclass
+class Claim:
+    id: str
+    lesson: str
+    curriculum: str            # the claim as CURRICULUM.md states it
+    run: Callable               # run(mode) -> ClaimReport
+
+
+def claim(id: str, lesson: str, curriculum: str):
+    """Decorator: register ``run(mode)`` as the experiment of claim ``id``."""
+    def register(run):
+        REGISTRY[id] = Claim(id, lesson, curriculum, run)
+        return run
+    return register
+
+
+def load_all() -> dict:
+    """Import every lesson's claim module and return the registry."""
+    for name in LESSON_MODULES:
+        try:
+            importlib.import_module(f"{__package__}.{name}")
+        except ModuleNotFoundError as err:      # a lesson whose claims are not written yet
+            if err.name != f"{__package__}.{name}":
+                raise
+    return REGISTRY
+
+
+def check_mode(mode: str) -> str:
+    from .. import _validate as v
+    return v.check_choice(mode, "mode", MODES, "the claim check")
+
+
+__all__ = ["ArmResult", "Claim", "ClaimReport", "MODES", "REGISTRY", "Verdict", "check_mode", "claim", "load_all"]

@@ -87,7 +87,7 @@ bench: setup
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 # Every Claim check with more seeds, the full learning-rate grid and longer training (up to ~30 min
-# on 2 cores); writes evidence/results.json and evidence/RESULTS.md. ONLY="04." for some claims.
+# on 2 cores); writes evidence/results/*.json and evidence/RESULTS.md. ONLY="04." for some claims.
 evidence: export OPENBLAS_NUM_THREADS = 2
 evidence: setup
 	$(BIN)/python scripts/evidence.py $(if $(ONLY),--only $(ONLY))

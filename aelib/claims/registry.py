@@ -3,7 +3,7 @@
 A lesson module registers its experiments with :func:`claim`; the notebook calls
 ``run("quick")`` (the notebook's time budget) and ``scripts/evidence.py`` calls every
 registered claim with ``"thorough"`` (more seeds, the full learning-rate grid, longer training)
-and writes ``evidence/results.json`` and ``evidence/RESULTS.md``. A test holds each notebook's
+and writes ``evidence/results/<id>.json`` and ``evidence/RESULTS.md``. A test holds each notebook's
 printed quick verdict equal to the thorough one.
 """
 from __future__ import annotations

@@ -20,10 +20,12 @@ def _side(n_pixels: int) -> int:
 
 
 def show_images(X, titles=None, ncols=10, title=None, cmap="gray", vmin=0.0, vmax=1.0, tile_size=1.0,
-                symmetric=False):
+                symmetric=False, scale=True):
     """Show the rows of ``X: (n, side*side)`` as a grid of images, captioned by ``titles``.
 
     ``symmetric=True`` centres the colour map on 0 with a diverging palette (for weights).
+    ``scale``: a line under the grid stating the colour scale (True: the default wording; a
+    string: that text; False: none).
     """
     X = v.check_array(X, "X", "show_images", ndim=None, finite=False)
     X = X.reshape(len(X), -1) if X.ndim > 1 else X[None]
@@ -31,8 +33,9 @@ def show_images(X, titles=None, ncols=10, title=None, cmap="gray", vmin=0.0, vma
     n = len(X)
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(tile_size * ncols, 1.2 * tile_size * nrows + (0.4 if title else 0)),
-                             squeeze=False)
+    note_h = 0.25 if scale else 0.0                                  # inches for the scale line
+    height = 1.3 * tile_size * nrows + (0.4 if title else 0) + note_h
+    fig, axes = plt.subplots(nrows, ncols, figsize=(tile_size * ncols, height), squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.set_axis_off()
         if i >= n:
@@ -47,7 +50,13 @@ def show_images(X, titles=None, ncols=10, title=None, cmap="gray", vmin=0.0, vma
             ax.set_title(str(titles[i]), fontsize=8)
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
+    if scale:
+        note = scale if isinstance(scale, str) else (
+            "colour scale: red > 0 > blue, white = 0, each tile scaled to its own largest |value|" if symmetric
+            else f"grey scale: black = {vmin:g}, white = {vmax:g}" if cmap == "gray"
+            else f"colour scale {cmap} from {vmin:g} to {vmax:g}")
+        fig.text(0.5, 0.02 / height, note, fontsize=7, color="0.3", ha="center", va="bottom")
+    fig.tight_layout(rect=(0, note_h / height, 1, 1))
     return fig
 
 
@@ -93,6 +102,8 @@ def plot_history(histories, x="epoch", title="Training curves", ax=None, loss_un
     ax.set_xlabel("epoch" if x == "epoch" else "training time (s)")
     if x == "epoch":
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        last = max((len(h.train_loss) for h in histories.values()), default=1)
+        ax.set_xlim(0.5, last + 0.5)               # epochs start at 1: no tick at 0 in the corner
     ax.set_ylabel(loss_units or default_units)
     ax.set_title(title)
     ax.legend(fontsize=8)

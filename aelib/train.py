@@ -171,7 +171,7 @@ def fit(model, X, epochs=10, batch_size=32, lr=0.1, optimizer="sgd", loss="cross
 def _diverged(hist: History, on_divergence: str, what: str) -> History:
     hist.diverged = True
     hist.message = (f"training diverged: {what} Try a smaller learning rate (e.g. 10x smaller), "
-                    f"or rescale the initial weights (e.g. multiply transplanted weights by 0.1).")
+                    f"or rescale the initial weights (e.g. multiply them by 0.1).")
     if on_divergence == "raise":
         raise TrainingDiverged(hist.message, hist)
     return hist

@@ -17,9 +17,10 @@ Filters ``W: (n_hidden, n_pixels)`` with ``n_pixels = side²``; each row is read
   (small: local; about 11.4 for energy spread evenly over a 28x28 image).
 * :func:`filter_contrast`: peak over root-mean-square, :math:`\max |w| / \sqrt{\overline{w^2}}`
   (1 for a flat filter, about 3.3 for white noise on 784 pixels, large for a few sharp peaks).
-* :func:`filter_smoothness` (= :func:`stroke_likeness`): the correlation of each weight with its
-  right and lower neighbours, :math:`\frac{\sum w_{ij} w_{i,j+1} + \sum w_{ij} w_{i+1,j}}{2 \sum w_{ij}^2}`:
-  about 0 for a filter of white noise, near 1 for a filter made of smooth pen-stroke-wide blobs.
+* :func:`filter_smoothness` (its median: :func:`median_smoothness`): the correlation of each weight
+  with its right and lower neighbours, :math:`\frac{\sum w_{ij} w_{i,j+1} + \sum w_{ij} w_{i+1,j}}{2 \sum w_{ij}^2}`:
+  about 0 for a filter of white noise, near 1 for a filter made of smooth blobs a few pixels wide.
+  Smooth is not local: a smooth digit-wide template scores high too; locality is :func:`filter_spread`.
 
 Only numpy is imported.
 """
@@ -30,7 +31,7 @@ import numpy as np
 from . import _validate as v
 
 __all__ = ["hoyer_sparsity", "code_sparsity", "filter_spread", "filter_contrast", "filter_smoothness",
-           "stroke_likeness", "filter_summary"]
+           "median_smoothness", "stroke_likeness", "filter_summary"]
 
 
 def _filters(W, owner: str, side=None):
@@ -121,13 +122,20 @@ def filter_smoothness(W, side=None):
     return np.divide(horiz + vert, 2 * energy, out=np.zeros_like(energy), where=energy > 0)
 
 
-def stroke_likeness(W, side=None) -> float:
-    """One number for "how stroke-like are these filters": the median :func:`filter_smoothness`.
+def median_smoothness(W, side=None) -> float:
+    """The median :func:`filter_smoothness` of the filters: one number for "how smooth are they".
 
-    Filters of an autoencoder trained on clean digits look like speckled noise over the digit
-    area; with corruption they turn into smooth pen strokes and blobs, and this number rises.
+    Smoothness is not locality: a smooth, digit-wide template scores as high as a short pen
+    stroke. For locality use :func:`filter_spread` (the radius of a filter's energy, in pixels).
     """
     return float(np.median(filter_smoothness(W, side)))
+
+
+def stroke_likeness(W, side=None) -> float:
+    """Old name of :func:`median_smoothness`, kept so that old code runs. It measures smoothness
+    only (a smooth digit-wide template scores as "stroke-like"); use :func:`median_smoothness`
+    and :func:`filter_spread` instead."""
+    return median_smoothness(W, side)
 
 
 def filter_summary(W, side=None) -> dict:

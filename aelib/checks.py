@@ -326,9 +326,10 @@ def check_1_3(prediction, solved):
     s, r = int(solved["sigmoid"]), int(solved["relu"])
     outcome = "sigmoid" if s > r else "relu" if r > s else "same"
     measured = f"sigmoid solved XOR in {s} runs, relu in {r} (same seeds, same training)"
-    why = ("With only 2 hidden units a ReLU unit that is off for all four inputs gets zero gradient and "
-           "never recovers (a dead unit), so the small ReLU net gets stuck more often. The folklore "
-           "'ReLU trains better' is about deep nets with many units." if outcome == "sigmoid" else
+    why = ("One likely reason: with only 2 hidden units, a ReLU unit that is off for all four inputs gets zero "
+           "gradient and never recovers (a dead unit), so the small ReLU net gets stuck more often. The folklore "
+           "'ReLU trains better' comes from deep nets with many units; the lesson's Claim check tests it on "
+           "digits." if outcome == "sigmoid" else
            "Look at the final losses above: which runs got stuck, and why?")
     return _prediction("1.3", prediction, ("sigmoid", "relu", "same"), measured, outcome, why)
 

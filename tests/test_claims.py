@@ -135,3 +135,9 @@ def test_init_schemes_and_output_bias():
     np.testing.assert_allclose(1 / (1 + np.exp(-ae.params["b_prime"])), mean, rtol=1e-4, atol=1e-6)
     with pytest.raises(ValueError, match="'init'"):
         aelib.Autoencoder(784, 16, init="orthogonal")
+
+
+def test_equivalence_reports_the_raw_difference_a_minus_b():
+    v = claims.equivalent([10.0, 11.0, 12.0], [11.0, 12.0, 13.1], "t.g", tolerance=2.0, names=("A", "B"))
+    assert v.diff == pytest.approx(-1.0333, abs=1e-4)          # A - B, whatever the direction of "better"
+    assert "A minus B is -1.03" in str(v)

@@ -309,9 +309,11 @@ def equivalent(a, b, claim: str, tolerance: float, what: str = "",
     """Verdict of "A and B are about equal (within ``±tolerance``)", from per-seed scores.
 
     holds when the whole 95% interval of the mean difference lies inside ``±tolerance``; does
-    not hold when it lies entirely outside; inconclusive when it straddles a bound.
+    not hold when it lies entirely outside; inconclusive when it straddles a bound. The
+    difference is the raw ``A - B`` (its sign does not matter to the outcome), so the sentence
+    "A minus B is d" is true for losses and accuracies alike.
     """
-    name_a, name_b, d = paired_differences(a, b, higher_is_better, names)
+    name_a, name_b, d = paired_differences(a, b, True, names)          # raw A - B
     tolerance = v.check_float(tolerance, "tolerance", "equivalent", low_open=True)
     mean, m = float(d.mean()), margin_of(d)
     outcome = ("holds" if abs(mean) + m < tolerance else

@@ -714,9 +714,18 @@ def check_5_2(prediction, frac_above_1_relu, frac_above_1_sigmoid):
 
 @_exercise("5.3", "fill in `results` and `in_range` in the cell above")
 def check_5_3(results, in_range):
-    r"""Explore: ``results = {output activation: largest reconstructed pixel}``; ``in_range``: the list of the
-    activations you tried whose outputs stayed within [0, 1]."""
-    res = _results_dict(results)
+    r"""Explore: ``results = {output activation: (smallest, largest) reconstructed pixel}`` (or the largest
+    alone); ``in_range``: the list of the activations you tried whose outputs stayed within [0, 1]."""
+    _answered(results, "results")
+    if isinstance(results, dict):        # (smallest, largest) pairs: keep the largest for _results_dict
+        pairs = {k: tuple(v) for k, v in results.items() if isinstance(v, (tuple, list)) and len(v) == 2}
+        res = _results_dict({k: (pairs[k][1] if k in pairs else v) for k, v in results.items()})
+        low = {k: float(pairs[k][0]) for k in pairs}
+    else:
+        res, low = _results_dict(results), {}
+    from .activations import ACTIVATIONS
+    can_go_negative = {k for k in res if k not in low and
+                       (k not in ACTIVATIONS or ACTIVATIONS[k].output_range[0] < 0)}
     ans = _answered(in_range, "in_range")
     if isinstance(ans, str):
         ans = [ans]
@@ -727,15 +736,24 @@ def check_5_3(results, in_range):
     if unknown:
         raise Wrong(f"{', '.join(sorted(map(str, unknown)))} not among the activations you tried "
                     f"({', '.join(sorted(res))}).")
-    truth = {k for k, v in res.items() if v <= 1.0}
+    truth = {k for k, v in res.items() if v <= 1.0 and low.get(k, 0.0) >= 0.0}
     extra, missing = ans - truth, truth - ans
     if extra:
         k = sorted(extra)[0]
         raise Wrong(f"{k!r} went out of range: its largest pixel was {res[k]:.3g} > 1. An unbounded output "
-                    f"activation can overshoot.")
+                    f"activation can overshoot." if res[k] > 1 else
+                    f"{k!r} went out of range: its smallest pixel was {low[k]:.3g} < 0, below black.")
+    unsure = sorted(k for k in ans & can_go_negative)
+    if unsure:
+        raise Wrong(f"{unsure[0]!r} can output values below 0 and you recorded only its largest pixel: record "
+                    f"(smallest, largest) pixel for it to show that it stayed at or above 0.")
+    missing -= can_go_negative          # below 0 perhaps: only the largest pixel was recorded
     if missing:
         k = sorted(missing)[0]
-        raise Wrong(f"{k!r} stayed within [0, 1] on your run (largest pixel {res[k]:.3g}) but is not in your list.")
+        raise Wrong(f"{k!r} stayed within [0, 1] on your run (pixels from {low.get(k, 0.0):.3g} to {res[k]:.3g}) "
+                    f"but is not in your list." if k in low else
+                    f"{k!r} stayed within [0, 1] on your run (largest pixel {res[k]:.3g}, and it cannot go below 0) "
+                    f"but is not in your list.")
     return "only a bounded output activation guarantees pixels in [0, 1]"
 
 

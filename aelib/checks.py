@@ -975,7 +975,10 @@ def check_7_3(prediction, loss_random, loss_transplanted):
     "transplanted" (W from a trained AE, biases zero)."""
     outcome = "transplanted" if loss_transplanted < loss_random else "random"
     measured = f"held-out loss: random start {loss_random:.3g}, transplanted start {loss_transplanted:.3g}"
-    why = ("The transplanted W already holds useful stroke detectors; only the biases have to be relearned."
+    why = ("One likely reason: the transplanted W already holds useful stroke detectors, so mainly the biases have "
+           "to be relearned. Lesson 07's Claim check finds the same over 5 seeds (07.warm/faster), and also that at "
+           "equal total compute, the donor's epochs included, a random start cannot be told apart from it "
+           "(07.warm/worth-a-donor)."
            if outcome == "transplanted" else "The transplanted start did not help on this run; look at its first epochs.")
     return _prediction("7.3", prediction, ("random", "transplanted"), measured, outcome, why)
 

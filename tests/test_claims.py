@@ -141,3 +141,16 @@ def test_equivalence_reports_the_raw_difference_a_minus_b():
     v = claims.equivalent([10.0, 11.0, 12.0], [11.0, 12.0, 13.1], "t.g", tolerance=2.0, names=("A", "B"))
     assert v.diff == pytest.approx(-1.0333, abs=1e-4)          # A - B, whatever the direction of "better"
     assert "A minus B is -1.03" in str(v)
+
+
+def test_a_difference_beyond_the_spread_but_below_the_floor_says_so():
+    v = claims.compare([10.00, 11.00, 12.00], [10.02, 11.02, 12.03], "t.h", floor=0.5)
+    assert v.outcome == "inconclusive" and "below 0.5, the smallest difference this check counts" in str(v)
+    v = claims.compare([10.0, 11.0, 12.0], [10.2, 11.5, 11.5], "t.i", floor=0.5)
+    assert "the seeds cannot tell them apart" in str(v)
+
+
+def test_run_arms_can_tune_on_a_loss_and_score_a_higher_is_better_number():
+    res = claims.run_arms({"A": lambda lr, s: (abs(lr - 0.3), 10 * lr)}, lr_grid=[0.1, 0.3, 1.0], seeds=[0],
+                          higher_is_better=True, val_higher_is_better=False)
+    assert res["A"].lr == 0.3 and res["A"].higher_is_better

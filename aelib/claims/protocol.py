@@ -162,7 +162,7 @@ def _bad(score: float, higher_is_better: bool) -> float:
 
 def run_arms(arms: Mapping[str, Callable], lr_grid, seeds: Sequence[int] = (0, 1, 2),
              tuning_seeds: Sequence[int] | None = None, higher_is_better: bool = False,
-             progress: bool = False) -> dict:
+             progress: bool = False, val_higher_is_better: bool | None = None) -> dict:
     """Tune each arm's learning rate on validation, then score it over ``seeds``.
 
     ``arms``: ``{name: train}`` where ``train(lr, seed)`` trains one model under the claim's
@@ -170,8 +170,12 @@ def run_arms(arms: Mapping[str, Callable], lr_grid, seeds: Sequence[int] = (0, 1
     is never chosen). ``lr_grid``: one list for every arm, or ``{name: list}``.
     ``tuning_seeds``: the seeds whose mean validation score picks the rate (default: all of
     ``seeds``; a quick check may tune on the first seed only). Runs are cached, so a tuning run
-    at the chosen rate is reused as that seed's result. Returns ``{name: ArmResult}``.
+    at the chosen rate is reused as that seed's result. ``higher_is_better`` is about the test
+    score; ``val_higher_is_better`` (default: the same) about the validation score, for a claim
+    that tunes on a loss but scores something else (e.g. the smoothness of filters).
+    Returns ``{name: ArmResult}``.
     """
+    val_hib = higher_is_better if val_higher_is_better is None else bool(val_higher_is_better)
     if not isinstance(arms, Mapping) or not arms:
         raise TypeError(f"The 'arms' parameter of run_arms must be a non-empty dict {{name: train(lr, seed)}}. "
                         f"Got {type(arms).__name__} instead.")
@@ -198,8 +202,8 @@ def run_arms(arms: Mapping[str, Callable], lr_grid, seeds: Sequence[int] = (0, 1
         for lr in grid:
             vals = [run(lr, s)[0] for s in tuning_seeds]
             mean = float(np.mean(vals))
-            val_by_lr[lr] = mean if np.isfinite(mean) else _bad(mean, higher_is_better)
-        pick = max if higher_is_better else min
+            val_by_lr[lr] = mean if np.isfinite(mean) else _bad(mean, val_hib)
+        pick = max if val_hib else min
         best = pick(grid, key=lambda lr: val_by_lr[lr])
         scores = tuple(run(best, s)[1] for s in seeds)
         results[name] = ArmResult(name, best, grid, val_by_lr, seeds, scores, higher_is_better, tuning_seeds)
@@ -238,9 +242,13 @@ class Verdict:
                     "does not hold": f"outside ±{_num(self.tolerance)}: they differ",
                     "inconclusive": f"neither surely inside nor surely outside ±{_num(self.tolerance)}"}
             return f"{self.a} minus {self.b} is {_signed(d)} ± {_num(m)} ({self.n} seeds), {tail[self.outcome]}"
+        floor, t_margin = self.details.get("floor", 0.0), self.details.get("t_margin", m)
         tail = {"holds": "more than the margin",
                 "does not hold": f"that is, {self.b} is ahead by more than the margin",
                 "inconclusive": "within the margin, so the seeds cannot tell them apart"}
+        if self.outcome == "inconclusive" and floor > t_margin and abs(d) > t_margin:
+            tail["inconclusive"] = (f"beyond the seeds' spread ({_num(t_margin)}) but below {_num(floor)}, "
+                                    "the smallest difference this check counts")
         return f"{self.a} ahead of {self.b} by {_signed(d)} (margin {_num(m)}, {self.n} seeds), {tail[self.outcome]}"
 
     def __str__(self):
@@ -301,7 +309,8 @@ def compare(a, b, claim: str, what: str = "", higher_is_better: bool | None = No
     mean, m = float(d.mean()), margin_of(d, floor)
     outcome = "holds" if mean > m else "does not hold" if mean < -m else "inconclusive"
     return Verdict(claim, what or f"{name_a} is better than {name_b}", outcome, mean, m, d.size,
-                   name_a, name_b, details=dict(per_seed=[float(x) for x in d], floor=float(floor)))
+                   name_a, name_b, details=dict(per_seed=[float(x) for x in d], floor=float(floor),
+                                                t_margin=margin_of(d)))
 
 
 def equivalent(a, b, claim: str, tolerance: float, what: str = "",

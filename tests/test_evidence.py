@@ -95,3 +95,11 @@ def test_every_curriculum_claim_has_a_fair_thorough_row(results, claim, prefix):
 def test_every_result_says_where_it_was_measured(results):
     for cid, rep in results.items():
         assert rep["machine"]["cpu"] and rep["machine"]["date"], cid
+
+
+def test_stored_verdicts_read_back_what_the_thorough_run_wrote(results):
+    from aelib.claims import registry
+    for cid, rep in results.items():
+        back = registry.stored_verdicts(cid)
+        assert [(v.claim, v.outcome) for v in back] == [(d["claim"], d["outcome"]) for d in rep["verdicts"]], cid
+        assert all(str(v).startswith(f"Verdict [{v.claim}]: {v.outcome}.") for v in back)

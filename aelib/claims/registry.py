@@ -81,9 +81,36 @@ def load_all() -> dict:
     return REGISTRY
 
 
+def evidence_dir():
+    """``evidence/`` at the top of the repository (beside ``aelib/``)."""
+    from pathlib import Path
+    return Path(__file__).resolve().parent.parent.parent / "evidence"
+
+
+def stored_verdicts(claim_id: str, parts=None) -> list:
+    """The verdicts of claim ``claim_id`` as the thorough run (``make evidence``) stored them.
+
+    For a notebook that quotes a thorough result it does not re-run (a longer budget, say):
+    printing them gives the same ``Verdict [...]`` lines as the run did. ``parts``: the part
+    ids to return (default: all). Reads ``evidence/results/<claim_id>.json``, a file of the
+    repository; raises ``FileNotFoundError`` naming it, with the command that makes it.
+    """
+    import json
+    path = evidence_dir() / "results" / f"{claim_id}.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run `make evidence ONLY={claim_id}` to make it.")
+    out = []
+    for d in json.loads(path.read_text())["verdicts"]:
+        if parts is None or d["claim"] in parts:
+            out.append(Verdict(**{k: d[k] for k in ("claim", "what", "outcome", "diff", "margin", "n", "a", "b",
+                                                    "kind", "tolerance", "details")}))
+    return out
+
+
 def check_mode(mode: str) -> str:
     from .. import _validate as v
     return v.check_choice(mode, "mode", MODES, "the claim check")
 
 
-__all__ = ["ArmResult", "Claim", "ClaimReport", "MODES", "REGISTRY", "Verdict", "check_mode", "claim", "load_all"]
+__all__ = ["ArmResult", "Claim", "ClaimReport", "MODES", "REGISTRY", "Verdict", "check_mode", "claim", "evidence_dir",
+           "load_all", "stored_verdicts"]

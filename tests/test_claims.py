@@ -154,3 +154,11 @@ def test_run_arms_can_tune_on_a_loss_and_score_a_higher_is_better_number():
     res = claims.run_arms({"A": lambda lr, s: (abs(lr - 0.3), 10 * lr)}, lr_grid=[0.1, 0.3, 1.0], seeds=[0],
                           higher_is_better=True, val_higher_is_better=False)
     assert res["A"].lr == 0.3 and res["A"].higher_is_better
+
+
+def test_the_sentence_names_the_winner_and_the_direction():
+    v = claims.compare([12.0, 13.0, 14.0], [10.0, 11.1, 12.0], "t.j", names=("tied", "untied"))
+    assert v.outcome == "does not hold"
+    assert "untied is better (lower) than tied by 1.97 on average" in str(v) and "against the claim" in str(v)
+    w = claims.compare([0.9, 0.91, 0.92], [0.8, 0.81, 0.83], "t.k", higher_is_better=True, names=("A", "B"))
+    assert "A is better (higher) than B by 0.0967" in str(w)

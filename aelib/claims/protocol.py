@@ -241,15 +241,20 @@ class Verdict:
             tail = {"holds": f"inside ±{_num(self.tolerance)}: about equal",
                     "does not hold": f"outside ±{_num(self.tolerance)}: they differ",
                     "inconclusive": f"neither surely inside nor surely outside ±{_num(self.tolerance)}"}
-            return f"{self.a} minus {self.b} is {_signed(d)} ± {_num(m)} ({self.n} seeds), {tail[self.outcome]}"
+            return (f"{self.a} minus {self.b} is {_signed(d)} (95% interval ±{_num(m)}, {self.n} seeds), "
+                    f"{tail[self.outcome]}")
         floor, t_margin = self.details.get("floor", 0.0), self.details.get("t_margin", m)
+        direction = self.details.get("better")
+        better = f"better ({direction})" if direction else "better"
+        winner, loser = (self.a, self.b) if d >= 0 else (self.b, self.a)
+        lead = f"{winner} is {better} than {loser} by {_num(abs(d))} on average (margin {_num(m)}, {self.n} seeds)"
         tail = {"holds": "more than the margin",
-                "does not hold": f"that is, {self.b} is ahead by more than the margin",
+                "does not hold": "more than the margin, against the claim",
                 "inconclusive": "within the margin, so the seeds cannot tell them apart"}
         if self.outcome == "inconclusive" and floor > t_margin and abs(d) > t_margin:
             tail["inconclusive"] = (f"beyond the seeds' spread ({_num(t_margin)}) but below {_num(floor)}, "
                                     "the smallest difference this check counts")
-        return f"{self.a} ahead of {self.b} by {_signed(d)} (margin {_num(m)}, {self.n} seeds), {tail[self.outcome]}"
+        return f"{lead}: {tail[self.outcome]}"
 
     def __str__(self):
         return f"Verdict [{self.claim}]: {self.outcome}. {self.what}: {self.sentence}."
@@ -306,11 +311,13 @@ def compare(a, b, claim: str, what: str = "", higher_is_better: bool | None = No
     (in the score's units). ``names``: labels of A and B in the sentence (default: the arms' names).
     """
     name_a, name_b, d = paired_differences(a, b, higher_is_better, names)
+    hib = higher_is_better if higher_is_better is not None else any(
+        isinstance(x, ArmResult) and x.higher_is_better for x in (a, b))
     mean, m = float(d.mean()), margin_of(d, floor)
     outcome = "holds" if mean > m else "does not hold" if mean < -m else "inconclusive"
     return Verdict(claim, what or f"{name_a} is better than {name_b}", outcome, mean, m, d.size,
                    name_a, name_b, details=dict(per_seed=[float(x) for x in d], floor=float(floor),
-                                                t_margin=margin_of(d)))
+                                                t_margin=margin_of(d), better="higher" if hib else "lower"))
 
 
 def equivalent(a, b, claim: str, tolerance: float, what: str = "",

@@ -59,7 +59,7 @@ class History:
             return self.message
         last = f"train {self.train_loss[-1]:.3g}" if self.train_loss else "no epoch"
         if self.val_loss:
-            last += f", validation {self.val_loss[-1]:.3g}"
+            last += f", held-out {self.val_loss[-1]:.3g}"
         return f"ok: {len(self.train_loss)} epochs, final {last}"
 
     def __repr__(self):
@@ -163,7 +163,7 @@ def fit(model, X, epochs=10, batch_size=32, lr=0.1, optimizer="sgd", loss="cross
         if epoch in show:
             line = f"epoch {epoch:>{len(str(epochs))}}/{epochs}  train {hist.train_loss[-1]:.3g}"
             if hist.val_loss:
-                line += f"  val {hist.val_loss[-1]:.3g}"
+                line += f"  held-out {hist.val_loss[-1]:.3g}"
             print(f"{line}  [{elapsed:.1f} s]", flush=True)
     return hist
 

@@ -92,7 +92,7 @@ def plot_history(histories, x="epoch", title="Training curves", ax=None, loss_un
         if which in ("both", "train"):
             ax.plot(xs, h.train_loss, "-", color=color, label=f"{label} (train)")
         if h.val_loss and which in ("both", "val"):
-            ax.plot(xs, h.val_loss, "--", color=color, label=f"{label} (validation)")
+            ax.plot(xs, h.val_loss, "--", color=color, label=f"{label} (held-out)")
         if h.diverged:
             ax.annotate("diverged", (xs[-1] if len(xs) else 0, h.train_loss[-1] if h.train_loss else 0),
                         color="red")

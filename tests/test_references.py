@@ -144,3 +144,17 @@ def problems(path: Path) -> list[str]:
 def test_every_reference_resolves(path):
     found = problems(path)
     assert not found, f"{path.relative_to(REPO)}:\n" + "\n".join(found)
+
+
+LESSON_NOTEBOOKS = sorted(p for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("00"))
+
+
+@pytest.mark.parametrize("path", LESSON_NOTEBOOKS, ids=[p.name for p in LESSON_NOTEBOOKS])
+def test_every_lesson_links_to_the_glossary(path):
+    """Lesson 00 promises that every lesson links its terms to the glossary at first use."""
+    nb = nbformat.read(path, as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "00_start_here.ipynb#Glossary" in text, f"{path.name} never links to the glossary of lesson 00"
+    glossary = [c.source for c in nbformat.read(REPO / "notebooks" / "00_start_here.ipynb", as_version=4).cells
+                if c.source.startswith("## Glossary")]
+    assert glossary, "lesson 00 has no '## Glossary' section"

@@ -36,3 +36,18 @@ def test_every_lesson_02_claim_is_registered_with_lesson_and_curriculum():
     ids = {cid for cid, c in registry.load_all().items() if c.lesson == "02"}
     assert ids == {"02.pca-linear", "02.pca-nonlinear", "02.pca-deep", "02.sgd"}
     assert all(registry.REGISTRY[cid].curriculum for cid in ids)
+
+
+def test_continued_fit_is_one_fit_of_the_last_checkpoint():
+    """The 10-epoch score of the nonlinear check is a checkpoint of the 40-epoch run: stopping and
+    going on with the same optimiser and generator must give exactly one uninterrupted fit."""
+    from aelib.model import Autoencoder
+    fit, _, _ = lesson02._data()
+    X = fit.X[:300]
+    a = Autoencoder(784, 8, encoder="sigmoid", decoder="sigmoid", tied=False, seed=3)
+    a.fit(X, epochs=3, batch_size=64, lr=0.01, optimizer="adam", loss="squared_error", seed=3)
+    b = Autoencoder(784, 8, encoder="sigmoid", decoder="sigmoid", tied=False, seed=3)
+    seen = [e for e, _ in lesson02.continued_fit(b, X, [1, 3], lr=0.01, seed=3, batch_size=64,
+                                                  loss="squared_error")]
+    assert seen == [1, 3]
+    assert all(np.array_equal(a.params[k], b.params[k]) for k in a.params)

@@ -115,13 +115,15 @@ def plot_history(histories, x="epoch", title="Training curves", ax=None, loss_un
 
 def plot_decision_regions(predict, X=None, y=None, lines=None, ax=None, xlim=(-0.5, 1.5), ylim=(-0.5, 1.5),
                           resolution=200, title="Decision regions", xlabel="$x_1$", ylabel="$x_2$",
-                          line_labels=None):
+                          line_labels=None, legend_kw=None):
     r"""Shade the output of a 2-input model over a grid, draw its 0.5 contour, the data and unit lines.
 
     ``predict: (k, 2) -> (k,)`` or ``(k, 1)``, the probability of class 1. ``X: (n, 2)``, ``y: (n,)``
     in {0, 1}: the points, drawn as circles (0) and crosses (1). ``lines = (W, b)`` with
     ``W: (n_units, 2)``: draws each first-layer unit's line :math:`w_1 x_1 + w_2 x_2 + b = 0`
-    (where the unit is half on). Returns the Axes.
+    (where the unit is half on). ``legend_kw`` overrides the legend's keywords (default: upper right,
+    inside the axes), e.g. ``dict(loc="upper center", bbox_to_anchor=(0.5, -0.15))`` to put it below.
+    Returns the Axes.
     """
     own = ax is None
     if own:
@@ -158,6 +160,6 @@ def plot_decision_regions(predict, X=None, y=None, lines=None, ax=None, xlim=(-0
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    ax.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.8)
+    ax.legend(handles=handles, **{"fontsize": 7, "loc": "upper right", "framealpha": 0.8, **(legend_kw or {})})
     ax.set_aspect("equal")
     return ax

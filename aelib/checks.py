@@ -754,7 +754,7 @@ def check_5_3(results, in_range):
                     f"but is not in your list." if k in low else
                     f"{k!r} stayed within [0, 1] on your run (largest pixel {res[k]:.3g}, and it cannot go below 0) "
                     f"but is not in your list.")
-    return "only a bounded output activation guarantees pixels in [0, 1]"
+    return "only an output activation whose range lies inside [0, 1] (sigmoid) guarantees pixels in [0, 1]"
 
 
 # ---- lesson 06: denoising ---------------------------------------------------------------------------

@@ -236,7 +236,7 @@ def hidden_unit_explorer(model, X, labels=None, n_top: int = 8):
         i = slider.value
         w = W[i]                                                  # (n_visible,)
         top = np.argsort(-H[:, i], kind="stable")[:n_top]         # (n_top,) most exciting digits
-        fig = plt.figure(figsize=(2.2 * 2 + 1.1 * n_top / 2, 2.8))
+        fig = plt.figure(figsize=(2.2 * 2 + 1.1 * n_top / 2, 2.8), layout="constrained")
         grid = fig.add_gridspec(2, 4 + (n_top + 1) // 2)
         ax_w = fig.add_subplot(grid[:, 0:2])
         m = float(np.abs(w).max()) or 1.0

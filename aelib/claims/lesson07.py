@@ -264,13 +264,16 @@ def warm_start(mode: str = "quick", progress: bool = False) -> ClaimReport:
     ]
     worth = verdicts[2]
     donor_fair = ("the rate the random start chose on validation for the same epochs, so the donors are as well "
-                  "trained as a random start can be" if rand_e.lr == DONOR_LR else
+                  f"trained as a random start is after the same {s.donor_epochs} epochs" if rand_e.lr == DONOR_LR else
                   f"not the rate the random start chose ({rand_e.lr:g}): the donors may be under-trained")
     notes = [
         f"Donors: {s.donor_epochs} epochs at lr {DONOR_LR:g} ({donor_fair}), test loss {_pm(donor_loss)}; the warm start "
         f"begins at {_pm([r['start_loss'] for r in w_runs])} (biases 0), a random start at "
         f"{_pm([r_['start_loss'] for r_ in r_runs])} (default init: Glorot-uniform, biases 0).",
-        f"After 1 epoch: loss gap to the donor closed {_pm(loss_closed)}, bias distance closed {_pm(bias_closed)}; "
+        f"After 1 epoch: loss gap to the donor closed {_pm(loss_closed)}"
+        + (" (above 1: after one epoch the warm start is already below the donor's loss)"
+           if np.mean(loss_closed) > 1 else "")
+        + f", bias distance closed {_pm(bias_closed)}; "
         f"after {E} epochs the bias distance is closed {_pm([r['at'][E]['bias'] for r in w_runs])}.",
         f"Filter contrast: donor {_pm(donor_contrast)}, warm start after {E} epochs "
         f"{_pm([r['at'][E]['contrast'] for r in w_runs])}; cosine with own donor filter "

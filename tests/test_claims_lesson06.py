@@ -44,15 +44,41 @@ def test_filter_numbers_match_hand_worked_spreads():
     a = [[1, 0, 1], [0, 0, 0], [0, 0, 0]]
     b = [[1, 0, 0], [0, 0, 0], [0, 0, -1]]
     np.testing.assert_allclose(metrics.filter_spread(_filters(a, b)), [1.0, np.sqrt(2)], atol=1e-12)
-    smooth, spread = lesson06.filter_numbers(_filters(a, a, b))
-    assert spread == pytest.approx(1.0)
-    assert smooth == pytest.approx(0.0)                        # no two non-zero neighbours
+    everywhere = np.ones(9, bool)
+    np.testing.assert_allclose(lesson06.area_spread(_filters(a, b), everywhere, side=3), [1.0, np.sqrt(2)],
+                               atol=1e-12)
+    W = _filters(a, a, b)
+    assert float(np.median(lesson06.area_spread(W, everywhere, side=3))) == pytest.approx(1.0)
+    assert metrics.median_smoothness(W) == pytest.approx(0.0)      # no two non-zero neighbours
 
 
-def test_the_claim_is_registered_with_both_regimes():
+def test_area_spread_ignores_energy_off_the_digit_area():
+    # 3x3 filter: energy 1 at (0, 0), 1 at (0, 2), and 4 at (2, 2) which lies off the area.
+    # On the area {(0, 0), (0, 2)} only: p = 1/2 each, centroid (0, 1), radius 1 (hand-worked);
+    # on the whole image: p = (1, 1, 4)/6, centroid (4/3, 5/3), radius^2 = (8/3 - 16/9) + (10/3 - 25/9) = 13/9.
+    f = [[1, 0, 1], [0, 0, 0], [0, 0, 2]]
+    area = np.zeros(9, bool)
+    area[[0, 2]] = True
+    assert lesson06.area_spread(_filters(f), area, side=3)[0] == pytest.approx(1.0)
+    assert metrics.filter_spread(_filters(f))[0] == pytest.approx(np.sqrt(13 / 9))
+    assert lesson06.background_energy(_filters(f), area) == pytest.approx(4 / 6)
+    assert lesson06.area_spread(_filters([[0, 0, 0], [0, 0, 0], [0, 0, 3]]), area, side=3)[0] == 0.0
+
+
+def test_digit_area_is_where_the_average_digit_has_ink():
+    X = np.array([[0.0, 0.02, 0.5, 0.0], [0.0, 0.0, 0.5, 0.015]])   # means 0, 0.01, 0.5, 0.0075
+    np.testing.assert_array_equal(lesson06.digit_area(X, 0.01), [False, True, True, False])
+
+
+def test_the_claim_is_registered_with_both_sizes_and_both_budgets():
     from aelib.claims import registry
     assert "06.filters" in registry.REGISTRY
-    assert set(lesson06.REGIMES) == {"100 units", "500 units"}
-    for cfg in lesson06.REGIMES.values():
+    quick, thorough = lesson06.settings("quick"), lesson06.settings("thorough")
+    assert set(quick) < set(thorough)                   # the thorough run repeats every quick setting
+    for regime in quick:
+        cfg = lesson06.REGIMES[regime]
         assert set(cfg["grid"]["quick"]) <= set(cfg["grid"]["thorough"])
+    for n in ("100 units", "500 units"):
+        runs = [lesson06.REGIMES[r] for r in thorough if r.startswith(n)]
+        assert max(c["epochs"] for c in runs) >= 4 * min(c["epochs"] for c in runs)   # a longer budget
     assert len(lesson06.SEEDS["quick"]) >= 3 and len(lesson06.SEEDS["thorough"]) >= 5

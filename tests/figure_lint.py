@@ -43,8 +43,11 @@ def _texts(fig):
                 continue
             if _visible_text(axis.label):
                 out.append((ax, f"{name} label", axis.label))
-            for tick in axis.get_ticklabels():
-                if _visible_text(tick):
+            lo, hi = sorted(axis.get_view_interval())
+            span = (hi - lo) * 1e-6
+            for tick in axis.get_ticklabels():      # ticks outside the view limits are not drawn
+                pos = tick.get_position()[0 if name == "x" else 1]
+                if _visible_text(tick) and lo - span <= pos <= hi + span:
                     out.append((ax, f"{name} tick label", tick))
             off = axis.get_offset_text()
             if _visible_text(off):

@@ -303,16 +303,8 @@ def warm_start(mode: str = "quick", progress: bool = False) -> ClaimReport:
                         "inconclusive": "becomes inconclusive"}[c.outcome]
                      + f" ({_signed(c.diff)}, margin {c.margin:.2g}); after {E} epochs it scores {_pm(rb.scores)}.")
     if s.long_epochs:
-        L = s.long_epochs
-        long = run_arms({"warm": _arm("sigmoid", "warm", L, s), "random": _arm("sigmoid", "random", L, s)},
-                        s.sigmoid_lrs, s.seeds, s.tuning_seeds, progress=progress)
-        c = compare(long["warm"], long["random"], "", names=("warm start", "random start"))
-        notes.append(f"Trained {L} epochs each instead of {E} (lr tuned again: warm {long['warm'].lr:g}, random "
-                     f"{long['random'].lr:g}): warm start {_pm(long['warm'].scores)}, random start "
-                     f"{_pm(long['random'].scores)}, so 'ends better' "
-                     + {"holds": "still holds", "does not hold": "is reversed",
-                        "inconclusive": "becomes inconclusive"}[c.outcome]
-                     + f" ({_signed(c.diff)}, margin {c.margin:.2g}).")
+        notes.append(_longer_budget_note("sigmoid", s.sigmoid_lrs, s, E, ("warm", "warm start", "random start"),
+                                         progress))
     report = ClaimReport("07.warm", f"{_budget(s, E)} after the start (random start also {E2} epochs; donors "
                          f"{s.donor_epochs} epochs)", arms, {"donor (before the reset)": float(np.mean(donor_loss))},
                          verdicts, "test cross-entropy per digit (nats), lower is better", notes)
@@ -384,16 +376,8 @@ def relu_transplant(mode: str = "quick", progress: bool = False) -> ClaimReport:
         f"transplant {_pm([x['dead'] for x in t_end])}, random ReLU {_pm([x['dead'] for x in r_end])}.",
     ]
     if s.long_epochs:
-        L = s.long_epochs
-        long = run_arms({"warm": _arm("relu", "warm", L, s), "random": _arm("relu", "random", L, s)},
-                        s.relu_lrs, s.seeds, s.tuning_seeds, progress=progress)
-        c = compare(long["warm"], long["random"], "", names=("transplant", "random start"))
-        notes.append(f"Trained {L} epochs each instead of {E} (lr tuned again: transplant {long['warm'].lr:g}, random "
-                     f"{long['random'].lr:g}): transplant {_pm(long['warm'].scores)}, random ReLU start "
-                     f"{_pm(long['random'].scores)}, so 'ends better' "
-                     + {"holds": "still holds", "does not hold": "is reversed",
-                        "inconclusive": "becomes inconclusive"}[c.outcome]
-                     + f" ({_signed(c.diff)}, margin {c.margin:.2g}).")
+        notes.append(_longer_budget_note("relu", s.relu_lrs, s, E, ("transplant", "transplant", "random ReLU start"),
+                                         progress))
     report = ClaimReport("07.relu", str(_budget(s, E)), arms, {}, verdicts,
                          "test cross-entropy per digit (nats), lower is better", notes)
     report.curves = {"ReLU from donor W": np.mean([r["val"] for r in t_runs], 0),
@@ -547,3 +531,21 @@ def transplant(mode: str = "quick", progress: bool = False) -> ClaimReport:
     report.mean_digit = mean_digit
     report.rises = rises
     return report
+
+
+_AGAIN = {"holds": "still holds", "does not hold": "is reversed", "inconclusive": "becomes inconclusive"}
+
+
+def _longer_budget_note(encoder, lrs, s, E, labels, progress):
+    """One note: does 'ends better' survive ``s.long_epochs`` epochs each (rates tuned again)?
+
+    ``labels``: (short name of the warm arm, its name in the sentence, the random arm's name).
+    """
+    L = s.long_epochs
+    long = run_arms({"warm": _arm(encoder, "warm", L, s), "random": _arm(encoder, "random", L, s)},
+                    lrs, s.seeds, s.tuning_seeds, progress=progress)
+    c = compare(long["warm"], long["random"], "", names=labels[1:])
+    return (f"Trained {L} epochs each instead of {E} (lr tuned again: {labels[0]} {long['warm'].lr:g}, random "
+            f"{long['random'].lr:g}): {labels[1]} {_pm(long['warm'].scores)}, {labels[2]} "
+            f"{_pm(long['random'].scores)}, so 'ends better' " + _AGAIN[c.outcome]
+            + f" ({_signed(c.diff)}, margin {c.margin:.2g}).")

@@ -149,3 +149,19 @@ def test_the_file_access_scan_finds_paths_and_folder_changes():
     assert file_accesses("import os; os.chdir('..')")
     assert file_accesses("fig.savefig('filters.png')")
     assert file_accesses("train = aelib.load_digits('train')\nviz.show_images(train.X[:8])") == []
+
+
+def test_each_notebook_states_its_measured_run_time():
+    """The run time a lesson states in its header ("runs in about 9 s") is the one `make times` measured."""
+    import re
+    import nbformat
+    data = json.loads(TIMES.read_text())["notebooks"]
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        header = "\n".join(c.source for c in nb.cells[:3] if c.cell_type == "markdown")
+        m = re.search(r"runs in about (\d+(?:\.\d+)?) s\b", header)
+        assert m, f"{path.name}: its header does not state 'runs in about N s'"
+        measured = data[f"notebooks/{path.name}"]["seconds"]
+        stated = float(m.group(1))
+        assert abs(stated - measured) <= max(1.5, 0.25 * measured), \
+            f"{path.name} states {stated:g} s, `make times` measured {measured:g} s: update the header"

@@ -87,6 +87,20 @@ def evidence_dir():
     return Path(__file__).resolve().parent.parent.parent / "evidence"
 
 
+def stored_report(claim_id: str) -> dict:
+    """What the thorough run (``make evidence``) stored for claim ``claim_id``: budget, arms, verdicts, notes.
+
+    Reads ``evidence/results/<claim_id>.json`` (found beside the ``aelib`` package, so a notebook's
+    working directory does not matter); raises ``FileNotFoundError`` naming it, with the command
+    that makes it.
+    """
+    import json
+    path = evidence_dir() / "results" / f"{claim_id}.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run `make evidence ONLY={claim_id}` to make it.")
+    return json.loads(path.read_text())
+
+
 def stored_verdicts(claim_id: str, parts=None) -> list:
     """The verdicts of claim ``claim_id`` as the thorough run (``make evidence``) stored them.
 
@@ -95,12 +109,8 @@ def stored_verdicts(claim_id: str, parts=None) -> list:
     ids to return (default: all). Reads ``evidence/results/<claim_id>.json``, a file of the
     repository; raises ``FileNotFoundError`` naming it, with the command that makes it.
     """
-    import json
-    path = evidence_dir() / "results" / f"{claim_id}.json"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: run `make evidence ONLY={claim_id}` to make it.")
     out = []
-    for d in json.loads(path.read_text())["verdicts"]:
+    for d in stored_report(claim_id)["verdicts"]:
         if parts is None or d["claim"] in parts:
             out.append(Verdict(**{k: d[k] for k in ("claim", "what", "outcome", "diff", "margin", "n", "a", "b",
                                                     "kind", "tolerance", "details")}))
@@ -113,4 +123,4 @@ def check_mode(mode: str) -> str:
 
 
 __all__ = ["ArmResult", "Claim", "ClaimReport", "MODES", "REGISTRY", "Verdict", "check_mode", "claim", "evidence_dir",
-           "load_all", "stored_verdicts"]
+           "load_all", "stored_report", "stored_verdicts"]

@@ -404,7 +404,7 @@ def fit_args(draw):
         on_divergence=d("on_divergence", st.one_of(st.just(OMIT), st.sampled_from(["raise", "stop"]))),
         max_loss_ratio=d("max_loss_ratio", st.one_of(st.just(OMIT), st.floats(1.0, 1e6))),
     )
-    if kw["optimizer"] == "momentum":
+    if isinstance(kw["optimizer"], str) and kw["optimizer"] == "momentum":   # a junk optimizer may be an array
         kw["momentum"] = d("momentum", st.one_of(st.just(OMIT), st.floats(0, 0.99)))
     kw["target"] = d("target", st.one_of(st.just(OMIT), valid_data(rows, model.n_out)),
                      bad_data(rows, model.n_out)) if model.n_in != model.n_out else \

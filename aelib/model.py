@@ -38,6 +38,7 @@ def _dtype_name(dtype):
 class Model:
     """What every model shares: params, dtype, input checks, the loss head, ``fit``."""
 
+    output_bias_name: str           # the output layer's bias in ``params``
     params: dict
     dtype: type
     n_in: int
@@ -155,11 +156,6 @@ class Model:
     def copy(self):
         return copy.deepcopy(self)
 
-    @property
-    def output_bias_name(self) -> str:
-        """Name of the output layer's bias in ``params`` (``b_prime`` for an Autoencoder)."""
-        return [k for k in self.params if self.params[k].ndim == 1][-1]
-
     def init_output_bias(self, X):
         r"""Start the output bias at the average target: ``b' = g^{-1}(\bar x)``; returns the model.
 
@@ -242,6 +238,7 @@ class Autoencoder(Model):
 
     n_in = property(lambda self: self.n_visible)
     n_out = property(lambda self: self.n_visible)
+    output_bias_name = "b_prime"
     output_activation = property(lambda self: self.decoder)
 
     @property
@@ -329,6 +326,7 @@ class Network(Model):
 
     n_in = property(lambda self: self.sizes[0])
     n_out = property(lambda self: self.sizes[-1])
+    output_bias_name = property(lambda self: f"b{self.n_layers}")
     output_activation = property(lambda self: self.activations[-1])
     n_layers = property(lambda self: len(self.activations))
 

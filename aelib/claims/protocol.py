@@ -156,10 +156,6 @@ def _num(x: float) -> str:
     return f"{x:.3g}"
 
 
-def _bad(score: float, higher_is_better: bool) -> float:
-    return -np.inf if higher_is_better else np.inf
-
-
 def run_arms(arms: Mapping[str, Callable], lr_grid, seeds: Sequence[int] = (0, 1, 2),
              tuning_seeds: Sequence[int] | None = None, higher_is_better: bool = False,
              progress: bool = False, val_higher_is_better: bool | None = None) -> dict:
@@ -202,7 +198,7 @@ def run_arms(arms: Mapping[str, Callable], lr_grid, seeds: Sequence[int] = (0, 1
         for lr in grid:
             vals = [run(lr, s)[0] for s in tuning_seeds]
             mean = float(np.mean(vals))
-            val_by_lr[lr] = mean if np.isfinite(mean) else _bad(mean, val_hib)
+            val_by_lr[lr] = mean if np.isfinite(mean) else (-np.inf if val_hib else np.inf)   # never chosen
         pick = max if val_hib else min
         best = pick(grid, key=lambda lr: val_by_lr[lr])
         scores = tuple(run(best, s)[1] for s in seeds)
@@ -298,7 +294,7 @@ def margin_of(d: np.ndarray, floor: float = 0.0) -> float:
     """Half-width of the 95% t interval of the mean of ``d`` (at least ``floor``)."""
     n = d.size
     if n < 2:
-        return max(float("inf"), floor)
+        return float("inf")                      # one seed: no spread, so no difference is resolved
     return max(t975(n - 1) * float(np.std(d, ddof=1)) / math.sqrt(n), float(floor))
 
 

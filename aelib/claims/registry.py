@@ -12,6 +12,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .. import _validate as v
 from .protocol import ArmResult, Verdict
 
 MODES = ("quick", "thorough")
@@ -29,6 +30,7 @@ class ClaimReport:
     verdicts: list = field(default_factory=list)   # Verdict, one per part of the claim
     score: str = ""                              # what the scores are, with units
     notes: list = field(default_factory=list)     # sentences chosen from numbers
+    extras: dict = field(default_factory=dict)    # what a notebook may plot or print (runs, models); not saved
 
     def table(self) -> str:
         """The arms and baselines, one line each (mean ± sd, lr chosen)."""
@@ -73,11 +75,7 @@ def claim(id: str, lesson: str, curriculum: str):
 def load_all() -> dict:
     """Import every lesson's claim module and return the registry."""
     for name in LESSON_MODULES:
-        try:
-            importlib.import_module(f"{__package__}.{name}")
-        except ModuleNotFoundError as err:      # a lesson whose claims are not written yet
-            if err.name != f"{__package__}.{name}":
-                raise
+        importlib.import_module(f"{__package__}.{name}")
     return REGISTRY
 
 
@@ -118,7 +116,6 @@ def stored_verdicts(claim_id: str, parts=None) -> list:
 
 
 def check_mode(mode: str) -> str:
-    from .. import _validate as v
     return v.check_choice(mode, "mode", MODES, "the claim check")
 
 

@@ -13,6 +13,8 @@ Only numpy and the standard library are imported here.
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,23 +22,96 @@ import numpy as np
 
 from . import _validate as v
 
-__all__ = ["Digits", "load_digits", "xor", "bars"]
+__all__ = ["Digits", "DataFileError", "load_digits", "xor", "bars"]
 
 _DATA_DIR = Path(__file__).resolve().parent / "data"
 _MNIST_FILE = _DATA_DIR / "mnist_5k.npz"
 _SPLITS = ("all", "test", "train")
 
 
+# What the shipped file holds (aelib/data/README.md). ``_FILE_SHA256`` is the SHA-256 of the file's
+# bytes; ``_CONTENT_SHA256`` the SHA-256 of the four arrays' bytes in this order, which stays the same
+# when the file is rebuilt by scripts/convert_mnist.py with another zlib or numpy (other zip bytes).
+_FILE_SHA256 = "dcd7b3ce59e0454c7030020126e9cb4227c2fdfb72ffa9d041d42bb13b68d15d"
+_FILE_SIZE = 814_700  # bytes
+_CONTENT_SHA256 = "d27028372c40f7e1d02baf2e43aa7393c90f7ad1608bd3a50ff238bb21ba93a4"
+_EXPECTED = {  # name: (dtype, shape)
+    "pixels": (np.dtype(np.uint8), (5000, 784)),
+    "labels": (np.dtype(np.uint8), (5000,)),
+    "train_idx": (np.dtype(np.int32), (4000,)),
+    "test_idx": (np.dtype(np.int32), (1000,)),
+}
+_RESTORE = ("Restore it from the course's repository with `git checkout -- aelib/data/mnist_5k.npz` "
+            "(in the repository's root folder), or rebuild it with scripts/convert_mnist.py "
+            "(see aelib/data/README.md).")
+
+
+class DataFileError(OSError):
+    """The shipped digits file is missing or damaged. The message names the file, what is wrong
+    with it and how to restore it."""
+
+
+def _damaged(path: Path, problem: str) -> DataFileError:
+    return DataFileError(f"The digits file {path} {problem}. {_RESTORE}")
+
+
+def _sniff(head: bytes, size: int) -> str | None:
+    """What is wrong with the file judged from its first bytes, or None when it looks like a zip."""
+    if size == 0:
+        return "is empty (0 bytes)"
+    if head.startswith(b"version https://git-lfs"):
+        return "is a Git LFS pointer (a small text file), not the data (`git lfs pull` fetches the data)"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
+        return "is an HTML page (saved from a web page?), not the data"
+    if not head.startswith(b"PK\x03\x04"):
+        return f"is not an npz archive (it does not start like a zip file; {size:,} bytes)"
+    return None
+
+
+def _read_checked(path: Path) -> dict[str, np.ndarray]:
+    """Read the npz at ``path`` and check it: its SHA-256, else its arrays' names, dtypes, shapes and
+    bytes. Any problem raises one :class:`DataFileError`."""
+    if not path.is_file():
+        raise _damaged(path, "is missing" if not path.exists() else "is not a file")
+    raw = path.read_bytes()
+    problem = _sniff(raw[:64], len(raw))
+    if problem:
+        raise _damaged(path, problem)
+    try:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+    except Exception as e:  # truncated or corrupt zip, bad .npy header, object arrays...
+        why = str(e).split("\n")[0]
+        if "pickle" in why:           # numpy's advice to allow pickles is unsafe and wrong here
+            why = "an array holds Python objects instead of numbers"
+        raise _damaged(path, f"is damaged: reading it failed with {type(e).__name__}: {why} "
+                             f"({len(raw):,} bytes; the shipped file has {_FILE_SIZE:,})") from None
+    if hashlib.sha256(raw).hexdigest() == _FILE_SHA256:
+        return arrays
+    missing = [name for name in _EXPECTED if name not in arrays]
+    if missing:
+        raise _damaged(path, f"lacks the array(s) {', '.join(map(repr, missing))} "
+                             f"(it holds {sorted(arrays) or 'none'})")
+    for name, (dtype, shape) in _EXPECTED.items():
+        a = arrays[name]
+        if a.dtype != dtype or a.shape != shape:
+            raise _damaged(path, f"has '{name}' as {a.dtype} {a.shape}; expected {dtype} {shape}")
+    content = hashlib.sha256()
+    for name in _EXPECTED:
+        content.update(np.ascontiguousarray(arrays[name]).tobytes())
+    if content.hexdigest() != _CONTENT_SHA256:
+        raise _damaged(path, "has the expected arrays, but their values differ from the course's "
+                             f"(SHA-256 of the arrays {content.hexdigest()[:12]}..., expected "
+                             f"{_CONTENT_SHA256[:12]}...)")
+    return arrays
+
+
 @functools.lru_cache(maxsize=1)
 def _load_npz() -> dict[str, np.ndarray]:
-    """Read the shipped npz once. The cached arrays are made read-only; callers get copies."""
-    if not _MNIST_FILE.exists():
-        raise FileNotFoundError(
-            f"{_MNIST_FILE} is missing. It ships with the course; "
-            "rebuild it with scripts/convert_mnist.py (see aelib/data/README.md)."
-        )
-    with np.load(_MNIST_FILE, allow_pickle=False) as npz:
-        arrays = {name: npz[name] for name in npz.files}
+    """Read the shipped npz once, checked (see :func:`_read_checked`). The cached arrays are made
+    read-only; callers get copies."""
+    arrays = _read_checked(_MNIST_FILE)
     arrays["X"] = arrays["pixels"].astype(np.float32) / np.float32(255)  # (5000, 784) in [0, 1]
     arrays["y"] = arrays["labels"].astype(np.int64)  # (5000,)
     for array in arrays.values():
@@ -98,7 +173,16 @@ def load_digits(split: str = "train") -> Digits:
         later calls.
 
     The split is fixed (see ``scripts/convert_mnist.py``), so every learner sees the same
-    4,000 training images. The file is read once per process and cached.
+    4,000 training images. The file is read once per process, checked and cached.
+
+    Raises
+    ------
+    DataFileError
+        When ``aelib/data/mnist_5k.npz`` is missing or damaged: its SHA-256 differs from the
+        shipped file's and its arrays are not the expected ``pixels`` uint8 ``(5000, 784)``,
+        ``labels`` uint8 ``(5000,)``, ``train_idx`` int32 ``(4000,)``, ``test_idx`` int32
+        ``(1000,)`` with the shipped values. The message names the file, what is wrong and how to
+        restore it.
 
     >>> train = load_digits("train")
     >>> train.X.shape, train.y.shape

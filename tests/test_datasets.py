@@ -125,6 +125,119 @@ def test_bad_split_names_the_parameter_and_the_choices(bad, error, got):
     )
 
 
+# ---------------------------------------------------------------- a missing or damaged file (issue 19)
+
+import aelib.datasets as datasets_module  # noqa: E402
+from aelib.datasets import DataFileError  # noqa: E402
+
+
+def _arrays():
+    with np.load(NPZ) as npz:
+        return {name: npz[name] for name in npz.files}
+
+
+def _save(path, arrays):
+    np.savez_compressed(path, **arrays)
+    return path
+
+
+def _damage(kind, folder: Path) -> Path:
+    """Write a damaged copy of the digits file of the given kind; return its path."""
+    path = folder / "mnist_5k.npz"
+    raw = NPZ.read_bytes()
+    if kind == "missing":
+        pass
+    elif kind == "truncated":
+        path.write_bytes(raw[: len(raw) // 2])
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "lfs_pointer":
+        path.write_text("version https://git-lfs.github.com/spec/v1\n"
+                        "oid sha256:dcd7b3ce59e0454c7030020126e9cb4227c2fdfb72ffa9d041d42bb13b68d15d\n"
+                        f"size {len(raw)}\n")
+    elif kind == "html_page":
+        path.write_text("<!DOCTYPE html>\n<html><head><title>mnist_5k.npz</title></head><body>...</body></html>\n")
+    elif kind == "missing_key":
+        arrays = _arrays()
+        del arrays["labels"]
+        _save(path, arrays)
+    elif kind == "wrong_columns":
+        arrays = _arrays()
+        arrays["pixels"] = np.ascontiguousarray(arrays["pixels"][:, :700])
+        _save(path, arrays)
+    elif kind == "wrong_dtype":
+        arrays = _arrays()
+        arrays["pixels"] = arrays["pixels"].astype(np.float32)
+        _save(path, arrays)
+    elif kind == "changed_pixel":
+        arrays = _arrays()
+        arrays["pixels"][123, 400] ^= 1
+        _save(path, arrays)
+    elif kind == "object_array":
+        arrays = _arrays()
+        arrays["labels"] = np.array([{"digit": 0}] * 5000, dtype=object)
+        np.savez(path, **arrays)   # pickles the object array
+    else:
+        raise AssertionError(kind)
+    return path
+
+
+@pytest.fixture
+def digits_file(monkeypatch):
+    """Point load_digits at another file; the cache is emptied before and after."""
+    def use(path):
+        monkeypatch.setattr(datasets_module, "_MNIST_FILE", path)
+        datasets_module._load_npz.cache_clear()
+    yield use
+    datasets_module._load_npz.cache_clear()
+
+
+# kind, words the message must contain (besides the file's path and how to restore it)
+DAMAGE = [
+    ("missing", ["is missing"]),
+    ("truncated", ["is damaged", "BadZipFile", "407,350 bytes; the shipped file has 814,700"]),
+    ("empty", ["is empty (0 bytes)"]),
+    ("lfs_pointer", ["Git LFS pointer", "git lfs pull"]),
+    ("html_page", ["HTML page"]),
+    ("missing_key", ["lacks the array(s) 'labels'"]),
+    ("wrong_columns", ["'pixels' as uint8 (5000, 700)", "expected uint8 (5000, 784)"]),
+    ("wrong_dtype", ["'pixels' as float32 (5000, 784)", "expected uint8"]),
+    ("changed_pixel", ["values differ"]),
+    ("object_array", ["is damaged", "Python objects"]),
+]
+
+
+@pytest.mark.parametrize("kind, words", DAMAGE, ids=[k for k, _ in DAMAGE])
+def test_a_damaged_file_gets_one_clear_error(kind, words, tmp_path, digits_file):
+    path = _damage(kind, tmp_path)
+    digits_file(path)
+    with pytest.raises(DataFileError) as info:
+        load_digits("train")
+    message = str(info.value)
+    assert str(path) in message                                     # names the file
+    assert "git checkout -- aelib/data/mnist_5k.npz" in message     # how to restore it
+    assert "scripts/convert_mnist.py" in message
+    assert "pickle" not in message.replace("Python objects", "")    # never numpy's allow_pickle advice
+    for w in words:
+        assert w in message, f"{w!r} missing from: {message}"
+    assert isinstance(info.value, OSError)                          # a file problem, like FileNotFoundError
+
+
+def test_the_same_arrays_written_by_another_zip_writer_are_accepted(tmp_path, digits_file):
+    """Other file bytes (np.savez_compressed, not convert_mnist's fixed timestamps), same arrays: the
+    content hash accepts it, so a rebuild with another zlib or numpy still loads."""
+    path = _save(tmp_path / "mnist_5k.npz", _arrays())
+    assert path.read_bytes() != NPZ.read_bytes()
+    digits_file(path)
+    np.testing.assert_array_equal(load_digits("test").y, np.repeat(np.arange(10), 100))
+
+
+def test_the_stored_hash_is_the_shipped_files():
+    """An independent check of the constant: hash the shipped file here with hashlib."""
+    import hashlib
+    assert hashlib.sha256(NPZ.read_bytes()).hexdigest() == datasets_module._FILE_SHA256
+
+
 # ---------------------------------------------------------------- the npz is what the script makes
 
 def _find_wheel() -> Path | None:

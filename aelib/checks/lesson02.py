@@ -1,0 +1,133 @@
+"""Exercise checks for Lesson 02: autoencoder basics."""
+from __future__ import annotations
+
+import numpy as np
+
+from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _close, _compare,
+                        _exercise, _prediction, _probs, _results_dict, _rng)
+
+__all__ = ['check_2_1', 'check_2_2', 'check_2_3', 'check_2_4']
+
+
+@_exercise("2.1")
+def check_2_1(cross_entropy):
+    r"""``cross_entropy(Z, X)``: ``-Σ_k [x log z + (1-x) log(1-z)]`` summed over pixels, averaged over the batch."""
+    n = 12
+    for batch in BATCHES:
+        for dt in DTYPES:
+            Z, X = _probs(batch, n, dt, seed=1)
+            Zd, Xd = Z.astype(np.float64), X.astype(np.float64)
+            ell = -(Xd * np.log(Zd) + (1 - Xd) * np.log(1 - Zd))      # (batch, n)
+            want = ell.sum(axis=1).mean()
+            got = _call(cross_entropy, Z.copy(), X.copy(), name="cross_entropy")
+            g = _array(got, "cross_entropy")
+            if g.shape == (batch,) and batch > 1 and _close(g, ell.sum(axis=1)):
+                raise Wrong(f"you returned one loss per example (shape {g.shape}); average them over the batch "
+                            f"to get one number.")
+            if g.shape == (n,) and n != batch and _close(g, ell.mean(axis=0)):
+                raise Wrong("wrong axis: you averaged over the batch (axis 0) and kept one number per pixel; sum over "
+                            "the pixels (axis 1) and average over the examples (axis 0).")
+            wrong = {
+                "the sign is flipped: the loss must be positive. It is MINUS the log-likelihood: -Σ [x log z + (1-x) log(1-z)].":
+                    -want,
+                f"sum vs mean: the result is n_visible times (here {n} pixels) too small because you averaged over "
+                f"the pixels too; "
+                f"sum over the pixels (axis 1), average over the examples (axis 0).":
+                    ell.mean(),
+                "the (1 - x) log(1 - z) term is missing: without it the loss ignores the pixels that should be off.":
+                    -(Xd * np.log(Zd)).sum(axis=1).mean(),
+                "the arguments are swapped: the target x weights the logs of the output z, x log z, not z log x.":
+                    -(Zd * np.log(Xd.clip(1e-300)) + (1 - Zd) * np.log((1 - Xd).clip(1e-300))).sum(axis=1).mean(),
+                "wrong axis: you averaged over the pixels and summed over the batch; sum over pixels (axis 1), average over examples (axis 0).":
+                    ell.mean(axis=1).sum() if batch > 1 else None,
+            }
+            if batch > 1:
+                wrong["sum vs mean: the result grows with the batch size because you summed over the examples too; "
+                      "average over the batch (divide by the number of rows)."] = ell.sum()
+            _compare(g if g.size != 1 else g.reshape(()), want, wrong, "a single number ()", "cross_entropy")
+    return TESTED_ON
+
+
+def _orth(A):
+    return np.linalg.qr(A)[0]
+
+
+def _angles(A, B):
+    s = np.linalg.svd(_orth(A).T @ _orth(B), compute_uv=False)
+    return np.sort(np.degrees(np.arccos(np.clip(s, -1, 1))))
+
+
+@_exercise("2.2")
+def check_2_2(principal_angles):
+    r"""``principal_angles(A, B)``: angles in degrees between the column spaces of ``A: (n, k)`` and ``B: (n, k)``,
+    sorted from smallest to largest."""
+    cases = []
+    r = _rng(5)
+    A = r.normal(0, 1, (20, 3))
+    cases.append((A, A @ r.normal(0, 1, (3, 3))))                       # same subspace, other basis: all 0
+    B = r.normal(0, 1, (20, 3))
+    cases.append((A, B))
+    cases.append((A * [1, 10, 0.1], 0.5 * A + 0.2 * B))                 # badly scaled columns
+    Q = np.eye(6)[:, :2]
+    R = np.stack([np.eye(6)[:, 0], np.cos(0.3) * np.eye(6)[:, 1] + np.sin(0.3) * np.eye(6)[:, 2]], 1)
+    cases.append((Q, R))                                                 # known answer: 0° and 17.2°
+    for dt in DTYPES:
+        for A_, B_ in cases:
+            A_, B_ = A_.astype(dt), B_.astype(dt)
+            got = _call(principal_angles, A_.copy(), B_.copy(), name="principal_angles")
+            g = _array(got, "principal_angles")
+            want = _angles(A_.astype(np.float64), B_.astype(np.float64))
+            cos = np.cos(np.radians(want))
+            raw = np.linalg.svd(A_.astype(np.float64).T @ B_.astype(np.float64), compute_uv=False)
+            wrong = {
+                "you used the rows of A and B; the subspaces are spanned by their COLUMNS (A has shape (n, k): "
+                "k directions in n dimensions), so orthonormalise A and B themselves.":
+                    lambda: _angles(A_.T.astype(np.float64), B_.T.astype(np.float64)),
+                "these look like radians; return degrees (np.degrees), e.g. 90 for perpendicular subspaces.":
+                    np.radians(want),
+                "these are the cosines of the angles (the singular values); take np.arccos and convert to degrees.":
+                    cos,
+                "sorted the wrong way: return the angles from smallest to largest.":
+                    want[::-1],
+                "orthonormalise the columns first (np.linalg.qr): the singular values of Aᵀ B are cosines only "
+                "when A and B have orthonormal columns.":
+                    lambda: np.sort(np.degrees(np.arccos(np.clip(raw, -1, 1)))),
+            }
+            if g.shape == want.shape and not np.all(np.isfinite(g)):
+                raise Wrong("the result contains NaN: rounding can push a cosine slightly above 1, where arccos is "
+                            "undefined; clip the singular values to [-1, 1] first.")
+            # arccos is steep near 1: float32 cosines give angles good to about 0.03 degrees
+            _compare(g, want, wrong, "(k,)", "principal_angles", rtol=1e-3,
+                     atol=0.15 if dt == np.float32 else 1e-3)
+    return "including a case with known angles 0° and 17.2°"
+
+
+@_exercise("2.3", "write your prediction in the cell above")
+def check_2_3(prediction, loss_minibatch, loss_full_batch, epochs):
+    r"""Prediction: after the same number of epochs, which reaches the lower training loss, "minibatch" or "full batch"."""
+    outcome = "minibatch" if loss_minibatch < loss_full_batch else "full batch"
+    measured = (f"after {epochs} epoch(s), minibatches reached {loss_minibatch:.3g} and full batch {loss_full_batch:.3g} "
+                f"(cross-entropy per digit, nats)")
+    why = ("Per epoch, minibatches take many small steps (one per batch) where full-batch descent takes one, "
+           "so they get much further for the same pass over the data. (Both runs here share lr 0.1; the "
+           "lesson's Claim check 02.sgd tunes each batch size's rate on validation digits and finds the same "
+           "order.)" if outcome == "minibatch" else
+           "On this run the full batch got further; compare the number of steps each took.")
+    return _prediction("2.3", prediction, ("minibatch", "full batch"), measured, outcome, why)
+
+
+@_exercise("2.4", "fill in `results` and `best_m` in the cell above")
+def check_2_4(results, best_m):
+    r"""Explore: ``results = {n_hidden: held-out loss}`` (at least 3 sizes); ``best_m`` = the size with the lowest loss."""
+    res = _results_dict(results)
+    m = _answered(best_m, "best_m")
+    if m not in res:
+        raise Wrong(f"{m!r} is not one of the sizes you tried ({', '.join(str(k) for k in sorted(res))}).")
+    best = min(res, key=res.get)
+    worst = max(res, key=res.get)
+    if m == worst and m != best:
+        raise Wrong(f"n_hidden = {m} has the HIGHEST held-out loss you measured ({res[m]:.3g}); the lowest is "
+                    f"{res[best]:.3g} at n_hidden = {best}. Lower loss = better reconstruction.")
+    if m != best:
+        raise Wrong(f"n_hidden = {best} has a lower held-out loss ({res[best]:.3g}) than n_hidden = {m} ({res[m]:.3g}).")
+    return f"n_hidden = {m} reconstructs held-out digits best among the sizes you tried"

@@ -1,0 +1,81 @@
+"""Exercise checks for Lesson 04: tied weights and the inverse decoder."""
+from __future__ import annotations
+
+import numpy as np
+
+from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _exercise,
+                        _prediction, _results_dict, _rng)
+
+__all__ = ['check_4_1', 'check_4_2', 'check_4_3']
+
+
+@_exercise("4.1")
+def check_4_1(inverse_decoder):
+    r"""``inverse_decoder(H, W, b)`` = ``(arctanh(H) - b) W``: the "mirror image" of ``H = tanh(X Wᵀ + b)``,
+    shapes ``(batch, n_hidden), (n_hidden, n_visible), (n_hidden,) -> (batch, n_visible)``."""
+    n, m = 6, 4
+    for batch in BATCHES:
+        for dt in DTYPES:
+            r = _rng(40 + batch)
+            H = r.uniform(-0.9, 0.9, (batch, m)).astype(dt)
+            W = r.normal(0, 1, (m, n)).astype(dt)
+            b = r.normal(0, 1, m).astype(dt)
+            Hd, Wd, bd = (a.astype(np.float64) for a in (H, W, b))
+            want = (np.arctanh(Hd) - bd) @ Wd
+            got = _call(inverse_decoder, H.copy(), W.copy(), b.copy(), name="inverse_decoder", shape_hint=(
+                " A matrix product got shapes that do not fit: here the code (batch, n_hidden) goes back to "
+                "(batch, n_visible) through W itself, (n_hidden, n_visible): (...) @ W, not @ W.T."))
+            g = _array(got, "inverse_decoder")
+            if g.shape == want.shape and not np.all(np.isfinite(g)):
+                raise Wrong("the result contains NaN or inf: arctanh only accepts values in (-1, 1). Apply it to H "
+                            "first (it undoes the encoder's LAST step, tanh), then subtract b, then multiply by W.")
+            _compare(g, want, {
+                "the bias is not removed: undo the encoder in reverse order, first arctanh, then subtract b, then the "
+                "linear map: (arctanh(H) - b) W.": np.arctanh(Hd) @ Wd,
+                "the bias is added; undoing + b means subtracting it: (arctanh(H) - b) W.": (np.arctanh(Hd) + bd) @ Wd,
+                "tanh instead of its inverse: undoing h = tanh(a) needs a = arctanh(h).": (np.tanh(Hd) - bd) @ Wd,
+                "arctanh is missing: H = tanh(a), so the pre-activation is a = arctanh(H); then subtract b, then @ W.":
+                    (Hd - bd) @ Wd,
+            }, "(batch, n_visible)", "inverse_decoder")
+    return TESTED_ON
+
+
+@_exercise("4.2", "write your prediction in the cell above")
+def check_4_2(prediction, n_params_tied, n_params_untied, val_tied, val_untied):
+    r"""Prediction: which has the lower held-out loss after the same training, "tied", "untied" or "about equal"
+    (within 2 %)."""
+    rel = (val_untied - val_tied) / val_tied
+    outcome = "about equal" if abs(rel) < 0.02 else "tied" if rel > 0 else "untied"
+    measured = (f"held-out loss tied {val_tied:.3g} ({n_params_tied:,} parameters) vs untied {val_untied:.3g} "
+                f"({n_params_untied:,} parameters), a {100 * abs(rel):.2g} % difference")
+    why = {"tied": "The tied model was ahead in this short run; both start with b' = 0, and lesson 04's claim check "
+                   "shows that from this start an untied net can stay on the average-digit plateau while the tied one "
+                   "leaves it. From the average-digit start, untied was ahead at every size once trained for 6 epochs "
+                   "or more, so this is not evidence that tying regularises.",
+           "untied": "The untied model's extra freedom paid off on held-out digits here, as in lesson 04's claim check "
+                     "after 6 and 20 epochs; tying is a constraint, not a must.",
+           "about equal": "Tying halves the parameters at almost no cost here: it is a constraint, optional."}[outcome]
+    return _prediction("4.2", prediction, ("tied", "untied", "about equal"), measured, outcome, why)
+
+
+@_exercise("4.3", "fill in `results` and `first_bad_h` in the cell above")
+def check_4_3(results, first_bad_h):
+    r"""Explore: ``results = {h: |arctanh(h + 0.001) - arctanh(h)|}`` (NaN allowed past 1); ``first_bad_h``: the
+    smallest ``h`` you tried where that error is NaN or larger than 1."""
+    _answered(results, "results")
+    if isinstance(results, dict):
+        results = {k: (float("nan") if v is None else v) for k, v in results.items()}
+    res = _results_dict(results)
+    h = _answered(first_bad_h, "first_bad_h")
+    bad = sorted(k for k, v in res.items() if not np.isfinite(v) or v > 1)
+    if not bad:
+        raise Wrong(f"none of the h you tried ({', '.join(f'{k:g}' for k in sorted(res))}) gives an error above 1 "
+                    f"or NaN: try values closer to 1, such as 0.999, 0.9995, 0.9999.")
+    if h not in res:
+        raise Wrong(f"{h!r} is not one of the h you tried.")
+    if h not in bad:
+        raise Wrong(f"at h = {h:g} the error is {res[h]:.3g}, still small; a 0.001 error only becomes larger than 1 "
+                    f"(or NaN) from h = {bad[0]:g} on among your values.")
+    if h != bad[0]:
+        raise Wrong(f"h = {h:g} is bad, but a smaller value you tried, {bad[0]:g}, already is ({res[bad[0]]:.3g}).")
+    return f"near 1, arctanh turns a 0.001 error into {res[h]:.3g}"

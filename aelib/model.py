@@ -39,6 +39,9 @@ class Model:
     """What every model shares: params, dtype, input checks, the loss head, ``fit``."""
 
     output_bias_name: str           # the output layer's bias in ``params``
+    # A stochastic model (the VAE) draws noise inside its loss: fit then calls
+    # ``_loss_and_grads(X, T, L, rng=rng)`` with fit's seeded generator, a fresh draw every batch.
+    stochastic: bool = False
     params: dict
     dtype: type
     n_in: int

@@ -90,6 +90,10 @@ def fit(model, X, epochs=10, batch_size=32, lr=0.1, optimizer="sgd", loss="cross
         (their gradients are added; the recorded losses are the reconstruction losses alone).
     progress : print about ten lines of progress (epoch, losses, elapsed time).
     on_divergence : "raise" or "stop" (see the module docstring).
+
+    A model with ``stochastic = True`` (:class:`aelib.vae.VAE`) draws its noise from ``seed``'s
+    generator too: ``_loss_and_grads(..., rng=rng)`` gets a fresh draw for every batch, after that
+    epoch's shuffle, so the whole run is fixed by ``seed``.
     """
     owner = "fit"
     v.check_model(model, "model", owner)
@@ -137,7 +141,8 @@ def fit(model, X, epochs=10, batch_size=32, lr=0.1, optimizer="sgd", loss="cross
                 Tb = Xb if same else T[idx]                  # (batch, n_out)
             Xin = noise(Xb) if noise is not None else Xb
             with np.errstate(over="ignore", invalid="ignore"):   # a blow-up is caught just below
-                value, grads = model._loss_and_grads(Xin, Tb, L)
+                value, grads = (model._loss_and_grads(Xin, Tb, L, rng=rng) if model.stochastic   # e.g. the VAE's ε
+                                else model._loss_and_grads(Xin, Tb, L))
             if not math.isfinite(value):
                 return _diverged(hist, on_divergence,
                                  f"the loss became {value} in epoch {epoch} (batch starting at example {start}).")

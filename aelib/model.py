@@ -213,13 +213,16 @@ class Autoencoder(Model):
         ``"glorot"``, ``"glorot_sigmoid"``, ``"he"``. Biases start at 0 (see
         :meth:`init_output_bias` to start ``b'`` at the average input instead).
     dtype : "float32" (default, for training) or "float64" (gradient checks).
+    sparsity : None, or a penalty on the code such as ``aelib.penalties.kl_sparsity(rho=0.05, beta=3)``
+        (lesson 08). It is added to the loss: ``loss``, ``loss_and_grads`` and ``fit``'s recorded
+        losses are then reconstruction loss + penalty, the objective trained. Needs a sigmoid encoder.
 
     ``params``: ``W (n_hidden, n_visible)``, ``b (n_hidden,)``, ``b_prime (n_visible,)`` and, when
     untied, ``W_prime (n_visible, n_hidden)``.
     """
 
     def __init__(self, n_visible, n_hidden, encoder="sigmoid", decoder="sigmoid", tied=True, seed=0,
-                 dtype="float32", init="auto"):
+                 dtype="float32", init="auto", sparsity=None):
         owner = "Autoencoder"
         self.init = v.check_choice(init, "init", INIT_CHOICES, owner)
         self.n_visible = v.check_int(n_visible, "n_visible", owner)
@@ -238,6 +241,7 @@ class Autoencoder(Model):
         }
         if not self.tied:
             self.params["W_prime"] = init_weights(m, n, self.decoder, rng, self.dtype, init)  # (n_visible, n_hidden)
+        self.sparsity = _check_sparsity(sparsity, self.encoder, owner)
 
     n_in = property(lambda self: self.n_visible)
     n_out = property(lambda self: self.n_visible)
@@ -279,6 +283,9 @@ class Autoencoder(Model):
         value, dA2 = self._head(A2, T, L)                                   # Z = g(A2) is made in the head
         # backward: the same lines in reverse order
         dH, dW_dec, db_prime = dense_backward_from_preactivation(dA2, H, self.W_prime)  # dW_dec: (n_visible, n_hidden)
+        if self.sparsity is not None:                # code penalty (lesson 08): objective = loss + P(H)
+            value += self.sparsity.value(H)
+            dH += self.sparsity.grad(H)              # dP/dH: (batch, n_hidden)
         _, dW_enc, db = dense_backward(dH, X, p["W"], A1, H, self.encoder, need_dX=False)  # (n_hidden, n_visible)
         grads = {"b": db, "b_prime": db_prime}
         if self.tied:
@@ -288,11 +295,32 @@ class Autoencoder(Model):
             grads["W"], grads["W_prime"] = dW_enc, dW_dec
         return value, {k: grads[k] for k in p}
 
+    def _loss_only(self, X, T, L: Loss) -> float:
+        value = super()._loss_only(X, T, L)
+        if self.sparsity is not None:                # the same objective as _loss_and_grads
+            value += self.sparsity.value(dense_forward(X, self.params["W"], self.params["b"], self.encoder)[1])
+        return value
+
     def __repr__(self):
         n, m = self.n_visible, self.n_hidden
         tie = "tied" if self.tied else "untied"
+        penalty = f", sparsity {self.sparsity!r}" if self.sparsity is not None else ""
         return (f"Autoencoder({n} -> {m} -> {n}, encoder={self.encoder.name}, decoder={self.decoder.name}, "
-                f"{tie}, {self.n_params:,} params, {np.dtype(self.dtype).name})")
+                f"{tie}{penalty}, {self.n_params:,} params, {np.dtype(self.dtype).name})")
+
+
+def _check_sparsity(sparsity, encoder: Activation, owner: str):
+    """``sparsity`` must be None or a code penalty (:mod:`aelib.penalties`) whose codes the encoder can give."""
+    from .penalties import KLSparsity
+    if sparsity is None:
+        return None
+    if not isinstance(sparsity, KLSparsity):
+        raise TypeError(f"The 'sparsity' parameter of {owner} must be None or a penalty made by "
+                        f"aelib.penalties.kl_sparsity(rho, beta). Got {type(sparsity).__name__} instead.")
+    if not encoder.maps_into(0.0, 1.0):
+        raise ValueError(f"The 'sparsity' parameter of {owner} needs codes in (0, 1) (a mean activation is "
+                         f"compared with rho), so a sigmoid encoder. Got encoder='{encoder.name}' instead.")
+    return sparsity
 
 
 class Network(Model):

@@ -11,7 +11,9 @@ Each returns an ``ipywidgets.VBox`` whose controls redraw one matplotlib figure,
 and placed in an ``ipywidgets.Output`` (``.output``). Sliders use ``continuous_update=False``,
 so a redraw happens when the slider is released. The redraw function is reachable as
 ``.update`` on the returned container (tests and notebooks call ``w.update()``); the controls
-are also attributes (``.dropdown``, ``.slider``).
+are also attributes (``.dropdown``, ``.slider``). The denoising and hidden-unit explorers keep the
+arrays behind the current picture in ``.shown`` (a dict: what each row of tiles shows, the
+errors in the captions, the indices of the digits shown), so a test can check what is drawn.
 
 Why a PNG in ``Output.outputs`` rather than ``plt.show()`` inside ``with out:``: it works the same
 in a kernel and in a plain Python process (tests), replaces the previous picture instead of
@@ -146,7 +148,9 @@ def denoising_explorer(model, X, n_show: int = 6, seed: int = 0, kind: str = "ma
     ``reconstruct`` (e.g. an :class:`aelib.Autoencoder`); ``X: (n, n_visible)``.
 
     Returns a VBox with ``.dropdown`` (noise type), ``.slider`` (level: sigma for gaussian,
-    fraction for masking and salt_and_pepper), ``.output`` and ``.update``.
+    fraction for masking and salt_and_pepper), ``.output``, ``.update`` and ``.shown``
+    (``clean``, ``corrupted``, ``reconstruction``: ``(n_show, n_visible)``, the three rows of tiles;
+    ``error``: ``(n_show,)``, each reconstruction's squared error against its clean digit).
     """
     owner = "denoising_explorer"
     if not hasattr(model, "reconstruct"):
@@ -184,11 +188,14 @@ def denoising_explorer(model, X, n_show: int = 6, seed: int = 0, kind: str = "ma
     title = fig.suptitle("\n", fontsize=9)
     fig.tight_layout()
 
+    shown = {}                                                    # the arrays behind the picture
+
     def update():
         noise = make_noise(dropdown.value, slider.value, seed=seed)
         noisy = noise(clean)                                      # (n_show, n_visible)
         recon = model.reconstruct(noisy)                          # (n_show, n_visible)
         err = ((recon - clean) ** 2).sum(axis=1)                  # (n_show,) against the clean digit
+        shown.update(clean=clean, corrupted=noisy, reconstruction=recon, error=err)
         for c in range(n_show):
             images[1, c].set_data(noisy[c].reshape(side, side))
             images[2, c].set_data(recon[c].reshape(side, side))
@@ -197,7 +204,8 @@ def denoising_explorer(model, X, n_show: int = 6, seed: int = 0, kind: str = "ma
                        "(rows: clean input, corrupted input, reconstruction of the corrupted input)")
         show_figure(out, fig, f"denoising explorer: {noise!r}", close=False)
 
-    return _container("denoising_explorer", [dropdown, slider], out, update, dropdown=dropdown, slider=slider)
+    return _container("denoising_explorer", [dropdown, slider], out, update, dropdown=dropdown, slider=slider,
+                      shown=shown)
 
 
 # ---- hidden unit explorer ---------------------------------------------------------------------
@@ -211,7 +219,9 @@ def hidden_unit_explorer(model, X, labels=None, n_top: int = 8):
     ``h_i`` (and their label when ``labels`` is given). ``model`` needs ``params["W"]`` and
     ``encode`` (an :class:`aelib.Autoencoder`).
 
-    Returns a VBox with ``.slider`` (unit index), ``.output`` and ``.update``.
+    Returns a VBox with ``.slider`` (unit index), ``.output``, ``.update`` and ``.shown``
+    (``unit``; ``weights``: ``W_i``; ``top``: the row indices of ``X`` shown, most exciting first;
+    ``h``: their activations ``h_i``).
     """
     owner = "hidden_unit_explorer"
     if not (hasattr(model, "encode") and "W" in getattr(model, "params", {})):
@@ -232,10 +242,13 @@ def hidden_unit_explorer(model, X, labels=None, n_top: int = 8):
                                continuous_update=False)
     out = widgets.Output()
 
+    shown = {}                                                    # the arrays behind the picture
+
     def update():
         i = slider.value
         w = W[i]                                                  # (n_visible,)
         top = np.argsort(-H[:, i], kind="stable")[:n_top]         # (n_top,) most exciting digits
+        shown.update(unit=i, weights=w, top=top, h=H[top, i])
         fig = plt.figure(figsize=(2.2 * 2 + 1.1 * n_top / 2, 2.8), layout="constrained")
         grid = fig.add_gridspec(2, 4 + (n_top + 1) // 2)
         ax_w = fig.add_subplot(grid[:, 0:2])
@@ -260,4 +273,4 @@ def hidden_unit_explorer(model, X, labels=None, n_top: int = 8):
                      f"activation h_{i}", fontsize=9)
         show_figure(out, fig, f"hidden unit explorer: unit {i}")
 
-    return _container("hidden_unit_explorer", [slider], out, update, slider=slider)
+    return _container("hidden_unit_explorer", [slider], out, update, slider=slider, shown=shown)

@@ -129,3 +129,54 @@ def test_import_aelib_does_not_import_ipywidgets_or_matplotlib():
     code = "import sys, aelib; print('ipywidgets' in sys.modules, 'matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+# ---- what the pictures show (the arrays behind them, against an independent computation) ----
+
+def test_denoising_explorer_reconstructs_the_corrupted_digits_and_scores_them_against_the_clean(model, digits):
+    X, _ = digits
+    w = widgets_mod.denoising_explorer(model, X, n_show=5, seed=4, kind="masking", level=0.5)
+    s = w.shown
+    np.testing.assert_array_equal(s["clean"], X[:5])
+    expected_noisy = aelib.make_noise("masking", 0.5, seed=4)(X[:5])          # the same seeded corruption
+    np.testing.assert_array_equal(s["corrupted"], expected_noisy)
+    ink = s["clean"] > 0
+    assert 0.4 < np.mean(s["corrupted"][ink] == 0) < 0.6                        # the middle row is corrupted
+    np.testing.assert_allclose(s["reconstruction"], model.reconstruct(expected_noisy), rtol=0, atol=1e-6)
+    assert np.abs(s["reconstruction"] - model.reconstruct(X[:5])).max() > 1e-3  # not the clean digits' picture
+    err = ((model.reconstruct(expected_noisy) - X[:5]) ** 2).sum(axis=1)        # against the clean digits
+    np.testing.assert_allclose(s["error"], err, rtol=1e-5)
+
+
+def test_denoising_explorer_title_prints_the_mean_error_shown():
+    """The caption's number is computed from the tiles: a model whose output is always 0.5 has a
+    known error, sum over pixels of (0.5 - x)^2, whatever the corruption."""
+    class Half:
+        n_in = 4
+
+        def reconstruct(self, X):
+            return np.full_like(X, 0.5)
+
+    X = np.array([[0, 1, 0, 1], [1, 1, 1, 1]], dtype=np.float32)
+    w = widgets_mod.denoising_explorer(Half(), X, n_show=2, seed=0, kind="gaussian", level=0.2)
+    np.testing.assert_allclose(w.shown["error"], [1.0, 1.0])                   # 4 pixels x 0.25
+    np.testing.assert_allclose(w.shown["reconstruction"], 0.5)
+
+
+def test_hidden_unit_explorer_shows_the_most_exciting_digits(model, digits):
+    X, y = digits
+    w = widgets_mod.hidden_unit_explorer(model, X, labels=y, n_top=6)
+    H = model.encode(X)                                                          # (40, n_hidden)
+    for unit in (0, 3, model.n_hidden - 1):
+        w.slider.value = unit
+        w.update()
+        s = w.shown
+        assert s["unit"] == unit
+        np.testing.assert_array_equal(s["weights"], model.params["W"][unit])
+        top = np.asarray(s["top"])
+        assert len(top) == 6 and len(set(top.tolist())) == 6
+        others = np.setdiff1d(np.arange(len(X)), top)
+        assert H[top, unit].min() >= H[others, unit].max()                      # none left out excites more
+        assert np.all(np.diff(H[top, unit]) <= 0)                                # most exciting first
+        np.testing.assert_allclose(s["h"], H[top, unit])
+        assert H[top, unit].min() > np.median(H[:, unit])                        # not the least exciting

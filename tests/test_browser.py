@@ -279,10 +279,10 @@ def test_latex_detection():
     assert not bh.has_latex("```bash\necho $HOME $PATH\n```")
 
 
-def test_playwright_is_a_test_dependency_in_both_environment_files():
+def test_playwright_is_a_test_dependency_and_not_the_learners():
     from test_environment import environment_requirements, pyproject_requirements
 
-    pip_reqs = pyproject_requirements((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     conda_reqs = environment_requirements((REPO / "environment.yml").read_text(encoding="utf-8"))
-    assert "playwright" in pip_reqs and "playwright" in conda_reqs
-    assert pip_reqs["playwright"] == conda_reqs["playwright"]
+    assert "playwright" in pyproject_requirements(pyproject, ("test",))
+    assert "playwright" not in pyproject_requirements(pyproject) and "playwright" not in conda_reqs

@@ -1,7 +1,8 @@
 """pyproject.toml and environment.yml must ask for the same packages with the same bounds.
 
-pip users get their packages from pyproject.toml (runtime + the "test" extra); conda users
-from environment.yml. When the two drift apart, one group runs the course on something the
+pip users get their packages from pyproject.toml (the runtime dependencies; the "test" and
+"instructor" extras on top for testing and grading); conda users, Binder and hub images from
+environment.yml, which is the learner's environment: the runtime dependencies only. When the two drift apart, one group runs the course on something the
 other never tested. The comparison below is deliberately small: package names (normalised)
 and version bounds (as written, order-insensitive).
 """
@@ -47,10 +48,12 @@ def parse_requirement(text: str) -> tuple[str, str]:
     return _normalise_name(name), _normalise_spec(spec)
 
 
-def pyproject_requirements(toml_text: str) -> dict[str, str]:
-    """Runtime dependencies plus the 'test' extra, as {name: bounds}."""
+def pyproject_requirements(toml_text: str, extras: tuple[str, ...] = ()) -> dict[str, str]:
+    """Runtime dependencies (plus the named extras), as {name: bounds}."""
     project = tomllib.loads(toml_text)["project"]
-    lines = list(project.get("dependencies", [])) + list(project.get("optional-dependencies", {}).get("test", []))
+    lines = list(project.get("dependencies", []))
+    for extra in extras:
+        lines += list(project.get("optional-dependencies", {}).get(extra, []))
     return dict(parse_requirement(line) for line in lines)
 
 
@@ -128,19 +131,33 @@ def test_pyproject_and_environment_yml_agree():
     )
 
 
-def test_environment_yml_installs_the_repo_and_names_python():
+def test_environment_yml_installs_the_repo_and_pins_python_for_repo2docker():
     text = (REPO / "environment.yml").read_text(encoding="utf-8")
     assert re.search(r"^name:\s*autoencoders-course\s*$", text, re.M)
     assert re.search(r"^\s*-\s*conda-forge\s*$", text, re.M)
-    assert re.search(r"^\s*-\s*python\s*>=\s*3\.10\s*$", text, re.M)
-    assert re.search(r"^\s*-\s*-e \.\s*$", text, re.M)
+    # repo2docker reads only `python=X.Y` (a range is "unspecified" and gets its default, 3.10)
+    assert re.search(r"^\s*-\s*python\s*=\s*3\.11\s*(#.*)?$", text, re.M)
+    # a regular install: a hub's home volume over the repository cannot hide aelib
+    assert re.search(r"^\s*-\s*\.\s*(#.*)?$", text, re.M)
+    assert not re.search(r"^\s*-\s*-e\b", text, re.M)
+
+
+def test_environment_yml_is_the_learners_environment_without_test_or_instructor_tools():
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    tools = set(pyproject_requirements(pyproject, ("test", "instructor"))) - set(pyproject_requirements(pyproject))
+    assert {"pytest", "hypothesis", "playwright", "nbgrader"} <= tools
+    conda = environment_requirements((REPO / "environment.yml").read_text(encoding="utf-8"))
+    assert not tools & set(conda), f"environment.yml installs test/instructor tools: {sorted(tools & set(conda))}"
 
 
 def test_the_readers_see_every_package():
     pip_reqs = pyproject_requirements((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    for name in ["numpy", "matplotlib", "ipywidgets", "sympy", "jupyterlab", "pytest", "nbval"]:
+    for name in ["numpy", "matplotlib", "ipywidgets", "sympy", "jupyterlab"]:
         assert name in pip_reqs
-    assert "torch" not in pip_reqs  # the benchmark extra is not part of the course environment
+    assert "pytest" not in pip_reqs and "nbgrader" not in pip_reqs  # extras, not the learner's install
+    everything = pyproject_requirements((REPO / "pyproject.toml").read_text(encoding="utf-8"), ("test", "instructor"))
+    assert {"pytest", "nbval", "nbgrader"} <= set(everything)
+    assert "torch" not in everything  # the benchmark extra is not part of the course environment
 
 
 # ---------------------------------------------------------------------------- the check can fail
@@ -164,10 +181,8 @@ dependencies:
   - numpy >=1.24
   - matplotlib>=3.7  # comment
   - sympy>=1.12
-  - pytest>=7.4
-  - tomli>=2
   - pip:
-      - -e .
+      - .
 """
 
 ENV_DRIFTED = """
@@ -177,7 +192,6 @@ dependencies:
   - numpy>=1.26
   - matplotlib>=3.7
   - pytest>=7.4
-  - tomli>=2
   - pandas
   - pip:
       - -e .
@@ -195,8 +209,10 @@ def test_inconsistent_pair_is_reported_with_every_difference():
     assert "numpy: pyproject.toml asks for >=1.24, environment.yml for >=1.26" in message
     assert "sympy>=1.12 is in pyproject.toml but missing from environment.yml" in message
     assert "pandas is in environment.yml but missing from pyproject.toml" in message
-    assert "torch" not in message  # the benchmark extra is not compared
-    assert "matplotlib" not in message and "pytest" not in message  # these agree
+    # a test tool belongs to pyproject.toml's "test" extra, not to the learner's environment.yml
+    assert "pytest>=7.4 is in environment.yml but missing from pyproject.toml" in message
+    assert "torch" not in message and "tomli" not in message  # extras are not compared
+    assert "matplotlib" not in message  # it agrees
 
 
 def test_names_and_bounds_are_normalised():

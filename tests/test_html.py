@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("latex2mathml", reason="latex2mathml is in the 'test' extra: pip install -e '.[test]'")
+pytest.importorskip("latex2mathml", reason="latex2mathml is in the 'instructor' extra: pip install -e '.[instructor]'")
 
 REPO = Path(__file__).resolve().parent.parent
 spec = importlib.util.spec_from_file_location("build_html", REPO / "scripts" / "build_html.py")

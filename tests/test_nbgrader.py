@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 nbformat = pytest.importorskip("nbformat")
-pytest.importorskip("nbgrader", reason="nbgrader is in the 'test' extra: pip install -e '.[test]'")
+pytest.importorskip("nbgrader", reason="nbgrader is in the 'instructor' extra: pip install -e '.[instructor]'")
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = sorted((REPO / "solutions").glob("*.ipynb"))

@@ -4,7 +4,7 @@
 same packages and bounds. This file adds the README to the comparison:
 
 * the README states a version for Python and for every package of ``pyproject.toml`` (runtime
-  and the "test" extra, skipping packages whose marker excludes the stated Python, like tomli);
+  and the "test" and "instructor" extras, skipping packages whose marker excludes the stated Python, like tomli);
 * every stated version satisfies the bounds of ``pyproject.toml`` and of ``environment.yml``
   (a README that says "tested with numpy 1.22" while asking for numpy>=1.24 fails);
 * every installed package satisfies the bounds (an environment that drifted below them fails);
@@ -51,15 +51,20 @@ def readme_versions(readme: str) -> dict[str, str]:
 
 
 def pyproject_requirements(toml_text: str) -> tuple[SpecifierSet, list[Requirement]]:
-    """``requires-python`` and the runtime + "test" requirements, as packaging objects."""
+    """``requires-python`` and the runtime + "test" + "instructor" requirements, as packaging objects."""
     project = tomllib.loads(toml_text)["project"]
-    lines = list(project.get("dependencies", [])) + list(project.get("optional-dependencies", {}).get("test", []))
+    extras = project.get("optional-dependencies", {})
+    lines = list(project.get("dependencies", [])) + list(extras.get("test", [])) + list(extras.get("instructor", []))
     return SpecifierSet(project.get("requires-python", "")), [Requirement(line) for line in lines]
 
 
 def conda_python_bound(yml_text: str) -> SpecifierSet:
+    """environment.yml's Python as a specifier; conda's pin ``python=3.11`` means ``==3.11.*``."""
     match = re.search(r"^\s*-\s*python\s*([<>=!~][^#\n]*)", yml_text, re.M)
-    return SpecifierSet(match.group(1).replace(" ", "") if match else "")
+    bound = match.group(1).replace(" ", "") if match else ""
+    if re.fullmatch(r"=\d+(\.\d+)*", bound):
+        bound = f"={bound}.*"
+    return SpecifierSet(bound)
 
 
 def problems_with_readme(readme: str, pyproject: str, environment: str) -> list[str]:

@@ -15,7 +15,7 @@ from .losses import LOSSES, Loss, get_loss
 from .model import Autoencoder, DeepAutoencoder, Network
 from .noise import NOISES, Noise, gaussian, make_noise, masking, salt_and_pepper
 from .optim import OPTIMIZERS, make_optimizer
-from .train import History, TrainingDiverged, fit
+from .train import History, TrainingDiverged, TrainingInterrupted, fit
 
 __version__ = "0.1.0"
 
@@ -27,5 +27,5 @@ __all__ = [
     "Autoencoder", "DeepAutoencoder", "Network",
     "NOISES", "Noise", "gaussian", "make_noise", "masking", "salt_and_pepper",
     "OPTIMIZERS", "make_optimizer",
-    "History", "TrainingDiverged", "fit",
+    "History", "TrainingDiverged", "TrainingInterrupted", "fit",
 ]

@@ -94,7 +94,7 @@ def check_array(X, name: str, owner: str = "", ndim: int | None = 2, n_cols: int
     if ndim is not None and A.ndim != ndim:
         shape_word = {1: "(n,)", 2: "(batch, n_features)"}.get(ndim, f"{ndim}-d")
         raise ValueError(f"The '{name}' parameter{_where(owner)} must be a {ndim}-d array of shape "
-                         f"{shape_word}. Got shape {A.shape} instead.")
+                         f"{shape_word}. Got shape {A.shape} instead.{_reshape_hint(A.shape, ndim, name)}")
     if n_cols is not None and (A.ndim == 0 or A.shape[-1] != n_cols):
         raise ValueError(f"The '{name}' parameter{_where(owner)} must have {n_cols} columns "
                          f"(shape (batch, {n_cols})). Got shape {A.shape} instead.")
@@ -116,6 +116,17 @@ def check_array(X, name: str, owner: str = "", ndim: int | None = 2, n_cols: int
         raise ValueError(f"The '{name}' parameter{_where(owner)} must have values <= {high:g}. "
                          f"Got a maximum of {float(A.max()):.4g} instead.")
     return A
+
+
+def _reshape_hint(shape: tuple, ndim: int, name: str) -> str:
+    """How to turn an array of ``shape`` into the 2-d ``(batch, n_features)`` one a model takes."""
+    if ndim != 2 or len(shape) == 0:
+        return ""
+    if len(shape) == 1:   # one example, e.g. a single image's 784 pixels
+        return (f" For one example use {name}.reshape(1, -1), shape (1, {shape[0]}); "
+                f"for {shape[0]} examples of one feature, {name}.reshape(-1, 1).")
+    # images such as (n, 28, 28): one row per example, the other axes flattened
+    return f" Flatten each example into a row: {name}.reshape(len({name}), -1), shape ({shape[0]}, {int(np.prod(shape[1:]))})."
 
 
 def check_rng(seed, name: str = "seed", owner: str = "") -> np.random.Generator:

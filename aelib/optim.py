@@ -6,7 +6,9 @@ r"""Optimisers: update a model's ``params`` in place from ``grads`` (same keys).
   \theta \leftarrow \theta - \eta\, \hat m / (\sqrt{\hat s} + \epsilon)` with bias-corrected
   :math:`\hat m = m / (1 - \beta_1^t)`, :math:`\hat s = s / (1 - \beta_2^t)`.
 
-State arrays are allocated once, in the parameters' dtype, and updated in place.
+State arrays are allocated once, in the parameters' dtype, and updated in place. An optimiser object
+passed to several :func:`~aelib.train.fit` calls continues its state (velocity, moments, step count):
+that is how to resume an interrupted run.
 """
 from __future__ import annotations
 
@@ -23,6 +25,22 @@ class Optimizer:
 
     def step(self, params: dict, grads: dict) -> None:
         raise NotImplementedError
+
+    def _state(self):
+        """``(name, {param name: array})`` for each kind of state kept between steps."""
+        return ()
+
+    def check_state(self, params: dict, owner: str = "fit") -> None:
+        """State kept from earlier steps must fit ``params`` (same names, shapes and dtypes)."""
+        for kind, arrays in self._state():
+            for k, a in arrays.items():
+                p = params.get(k)
+                if p is None or p.shape != a.shape or p.dtype != a.dtype:
+                    got = "no such parameter" if p is None else f"{p.dtype} {p.shape}"
+                    raise ValueError(
+                        f"The 'optimizer' parameter of {owner} holds state ({kind}) for a parameter '{k}' "
+                        f"of {a.dtype} {a.shape}, from another model; this model has {got}. Continue "
+                        f"a model's training with its own optimizer object, or make a new one.")
 
     def __repr__(self):
         extra = "".join(f", {k}={getattr(self, k):g}" for k in self._show)
@@ -48,6 +66,9 @@ class Momentum(Optimizer):
         self.momentum = v.check_float(momentum, "momentum", self.name, low=0.0, high=1.0, high_open=True)
         self.velocity = {}
 
+    def _state(self):
+        return (("velocity", self.velocity),)
+
     def step(self, params, grads):
         for k, p in params.items():
             vel = self.velocity.get(k)
@@ -69,6 +90,9 @@ class Adam(Optimizer):
         self.eps = v.check_float(eps, "eps", self.name, 0.0, low_open=True)
         self.m, self.s, self.t = {}, {}, 0
         self._tmp = {}
+
+    def _state(self):
+        return (("m", self.m), ("s", self.s))
 
     def step(self, params, grads):
         self.t += 1

@@ -19,6 +19,12 @@ CASES = [
      ["'loss'", "'cross_entropy'", "'mse'"]),
     (lambda: Autoencoder(5, 3).loss_and_grads(X_OK), ValueError, ["'X'", "5 columns", "(8, 6)"]),
     (lambda: Autoencoder(6, 3).loss_and_grads(X_OK[0]), ValueError, ["'X'", "2-d", "(6,)"]),
+    # the fix is suggested (issue 19): one example as a row, or images flattened into rows
+    (lambda: Autoencoder(6, 3).fit(X_OK[0]), ValueError, ["'X'", "(6,)", "X.reshape(1, -1), shape (1, 6)"]),
+    (lambda: Autoencoder(6, 3).fit(X_OK.reshape(8, 2, 3)), ValueError,
+     ["'X'", "(8, 2, 3)", "X.reshape(len(X), -1), shape (8, 6)"]),
+    (lambda: Autoencoder(6, 3).fit(X_OK, X_val=X_OK.reshape(8, 3, 2)), ValueError,
+     ["'X_val'", "X_val.reshape(len(X_val), -1)"]),
     (lambda: Autoencoder(6, 3).loss_and_grads(np.where(X_OK > 0.9, np.nan, X_OK)), ValueError,
      ["'X'", "finite", "NaN"]),
     (lambda: Autoencoder(6, 3).loss_and_grads(X_OK * 3), ValueError,

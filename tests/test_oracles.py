@@ -392,3 +392,81 @@ def test_gradcheck_floor_is_1e_minus_4_of_the_largest_gradient():
     report = gradcheck(model, X)
     assert report.errors["b"] == pytest.approx(0.01, rel=1e-3)
     assert report.errors["W"] < 1e-7 and not report.passed()
+
+
+def test_fit_passes_optimizer_options_on():
+    """fit(optimizer="momentum", momentum=0.5) must take the same steps as Momentum(lr, 0.5) by hand."""
+    X = np.random.default_rng(5).random((4, 3))
+    a = Autoencoder(3, 2, seed=0, dtype="float64")
+    b = a.copy()
+    a.fit(X, epochs=2, batch_size=4, lr=0.2, optimizer="momentum", momentum=0.5)
+    opt = Momentum(0.2, momentum=0.5)
+    for _ in range(2):
+        _, g = b.loss_and_grads(X)
+        opt.step(b.params, g)
+    for k in a.params:
+        np.testing.assert_allclose(a.params[k], b.params[k], rtol=1e-12, atol=1e-15)
+
+
+# ---- initial weights and the output bias ----------------------------------------------------------
+
+def test_initial_weight_scales():
+    """Glorot: U(-r, r) with r = sqrt(6 / (n_in + n_out)); four times that for glorot_sigmoid;
+    He: N(0, 2 / n_in). Checked on 300 x 200 draws (the extremes come within 1% of r)."""
+    from aelib.layers import glorot_uniform, glorot_uniform_sigmoid, he_normal
+    rng = np.random.default_rng(0)
+    r = np.sqrt(6 / (200 + 300))
+    W = glorot_uniform(200, 300, rng)
+    assert W.shape == (300, 200) and W.dtype == np.float32
+    assert 0.99 * r < np.abs(W).max() <= r
+    assert 0.99 * 4 * r < np.abs(glorot_uniform_sigmoid(200, 300, rng)).max() <= 4 * r
+    H = he_normal(200, 300, rng).astype(np.float64)
+    assert abs(H.std() / np.sqrt(2 / 200) - 1) < 3 / np.sqrt(2 * H.size) and abs(H.mean()) < 3 * H.std() / 245
+
+
+def test_init_scheme_table():
+    from aelib.layers import init_scheme
+    got = {(name, init): init_scheme(ACTIVATIONS[name], init) for name in ACTIVATIONS
+           for init in ("auto", "recommended")}
+    for name in ACTIVATIONS:
+        rect = name in ("relu", "leaky_relu", "elu", "softplus")
+        assert got[(name, "auto")] == ("he" if rect else "glorot")
+        assert got[(name, "recommended")] == ("he" if rect else "glorot_sigmoid" if name == "sigmoid" else "glorot")
+    assert init_scheme(ACTIVATIONS["relu"], "glorot") == "glorot"
+
+
+def test_init_output_bias_is_the_inverse_of_the_clipped_mean():
+    X = np.array([[0.0, 0.5, 1.0, 0.2], [0.0, 0.5, 1.0, 0.6]])          # column means 0, 0.5, 1, 0.4
+    ae = Autoencoder(4, 2, seed=0, dtype="float64").init_output_bias(X)
+    logit = lambda p: np.log(p / (1 - p))                                 # noqa: E731
+    np.testing.assert_allclose(ae.params["b_prime"], [logit(0.001), 0.0, logit(0.999), logit(0.4)], rtol=1e-12)
+    relu = Autoencoder(4, 2, decoder="relu", seed=0, dtype="float64").init_output_bias(X)
+    np.testing.assert_allclose(relu.params["b_prime"], [0.0, 0.5, 1.0, 0.4])   # no inverse: the mean itself
+    ident = Autoencoder(4, 2, decoder="identity", seed=0, dtype="float64").init_output_bias(X * 3)
+    np.testing.assert_allclose(ident.params["b_prime"], [0.0, 1.5, 3.0, 1.2])  # unbounded: no clipping
+
+
+# ---- PCA: signs, truncation, variances -------------------------------------------------------------
+
+def test_pca_on_data_worked_by_hand():
+    """Points (+-3, 0, 0) and (0, +-1, 0) around the mean (1, 2, 3): covariance diag(4.5, 0.5, 0)
+    (divided by n = 4), so the components are e1 then e2, variances 4.5 and 0.5."""
+    from aelib.pca import pca
+    X = np.array([[3, 0, 0], [-3, 0, 0], [0, 1, 0], [0, -1, 0]], dtype=float) + [1, 2, 3]
+    p = pca(X, 2)
+    np.testing.assert_allclose(p.mean, [1, 2, 3])
+    np.testing.assert_allclose(p.variances, [4.5, 0.5], atol=1e-12)
+    np.testing.assert_allclose(p.components, [[1, 0, 0], [0, 1, 0]], atol=1e-12)   # largest entry positive
+    assert p.total_variance == pytest.approx(5.0) and p.explained_fraction == pytest.approx(1.0)
+    np.testing.assert_allclose(p.encode(X[:1]), [[3.0, 0.0]], atol=1e-12)
+    t = p.truncate(1)
+    np.testing.assert_allclose(t.variances, [4.5])
+    np.testing.assert_allclose(t.components, [[1, 0, 0]], atol=1e-12)
+    assert t.explained_fraction == pytest.approx(0.9)
+
+
+def test_pca_component_signs_make_the_largest_entry_positive():
+    from aelib.pca import pca
+    X = np.random.default_rng(3).normal(size=(50, 5)) * [5, 4, 3, 2, 1]
+    for c in pca(X, 4).components:
+        assert c[np.argmax(np.abs(c))] > 0

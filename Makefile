@@ -8,6 +8,7 @@
 #   make times   measure each notebook's run time; regenerates the tables in INSTRUCTORS.md
 #   make evidence  the thorough run of every Claim check (~40 min on a busy 2-core machine); writes evidence/RESULTS.md
 #   make bench   time aelib against PyTorch (if installed) and the whole course; writes benchmarks/RESULTS.md
+#   make hub-test  N learners at once on a real JupyterHub (HUB_LEARNERS=10); hub-capacity also writes INSTRUCTORS.md's table
 #   make clean   remove .venv and caches
 # Variables: PYTHON (interpreter used to create .venv), LAB_ARGS (extra `jupyter lab` flags,
 # e.g. make lab LAB_ARGS="--no-browser --port 8890"), PYTEST_ARGS (extra pytest flags),
@@ -27,7 +28,7 @@ ifeq ($(shell id -u),0)
 ALLOW_ROOT := --allow-root
 endif
 
-.PHONY: setup lab test clean check-python record html times exercises bench evidence
+.PHONY: setup lab test clean check-python record html times exercises bench evidence hub-setup hub-test hub-capacity
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
@@ -93,6 +94,29 @@ bench: setup
 evidence: export OPENBLAS_NUM_THREADS = 1
 evidence: setup
 	$(BIN)/python scripts/evidence.py $(if $(ONLY),--only $(ONLY))
+
+# A classroom on a real JupyterHub (tests/test_hub.py, not in `make test`: a few minutes of both
+# cores). hub-setup adds JupyterHub and nbgitpuller to .venv and configurable-http-proxy (npm) to
+# .venv/hub-node. HUB_LEARNERS=N learners at once (10). hub-capacity also records the measurement in
+# hub/capacity.json and regenerates the capacity table in INSTRUCTORS.md (scripts/hub_capacity.py).
+HUB_LEARNERS ?= 10
+HUB_STAMP := $(VENV)/.installed-hub
+$(HUB_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install -e '.[test,hub]'
+	@command -v npm >/dev/null || { echo "npm is missing (Debian/Ubuntu: sudo apt-get install nodejs npm)"; exit 1; }
+	npm install --no-audit --no-fund --prefix $(VENV)/hub-node configurable-http-proxy@5
+	@touch $@
+
+hub-setup: $(HUB_STAMP)
+
+hub-test: export OPENBLAS_NUM_THREADS = 1
+hub-test: hub-setup
+	AE_HUB_TEST=1 AE_HUB_LEARNERS=$(HUB_LEARNERS) $(BIN)/python -m pytest tests/test_hub.py -p no:cacheprovider -rs $(PYTEST_ARGS)
+
+hub-capacity: export OPENBLAS_NUM_THREADS = 1
+hub-capacity: hub-setup
+	AE_HUB_TEST=1 AE_HUB_LEARNERS=$(HUB_LEARNERS) AE_HUB_RESULTS=hub/capacity.json $(BIN)/python -m pytest tests/test_hub.py -p no:cacheprovider -rs $(PYTEST_ARGS)
+	$(BIN)/python scripts/hub_capacity.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build _build *.egg-info aelib.egg-info

@@ -6,6 +6,7 @@ r"""Small data sets that ship with the course, so that nothing in a notebook dow
   layer cannot solve.
 - :func:`bars`: "bars and stripes" images, a toy data set with an obvious hidden cause
   (which bars are on).
+- :func:`noisy_circle`: 2-D points near a circle, a curve in the plane (lesson 08).
 
 Only numpy and the standard library are imported here.
 """
@@ -22,7 +23,7 @@ import numpy as np
 
 from . import _validate as v
 
-__all__ = ["Digits", "DataFileError", "load_digits", "xor", "bars"]
+__all__ = ["Digits", "DataFileError", "load_digits", "xor", "bars", "noisy_circle"]
 
 _DATA_DIR = Path(__file__).resolve().parent / "data"
 _MNIST_FILE = _DATA_DIR / "mnist_5k.npz"
@@ -245,3 +246,19 @@ def bars(n: int, size: int = 4, seed: int | np.random.Generator = 0) -> np.ndarr
     cols = np.broadcast_to(on[:, None, :], (n, size, size))  # (n, size, size)  bar j = column j
     images = np.where(horizontal[:, None, None], rows, cols)  # (n, size, size)
     return images.reshape(n, size * size).astype(np.float32)  # (n, size*size)
+
+
+def noisy_circle(n: int, radius: float = 1.0, noise: float = 0.05, seed: int | np.random.Generator = 0) -> np.ndarray:
+    r"""2-D points near a circle (lesson 08: what a denoising autoencoder estimates).
+
+    Angle :math:`\theta \sim U(0, 2\pi)` and radius :math:`r = \text{radius} + \text{noise}\,\varepsilon`,
+    :math:`\varepsilon \sim N(0, 1)`: the point :math:`(r\cos\theta, r\sin\theta)`. So the data lie within
+    about ``noise`` of a curve, a 1-D manifold in the plane. Returns ``(n, 2)`` float32.
+    """
+    n = v.check_int(n, "n", "noisy_circle")
+    radius = v.check_float(radius, "radius", "noisy_circle", low_open=True)
+    noise = v.check_float(noise, "noise", "noisy_circle")
+    rng = v.check_rng(seed, "seed", "noisy_circle")
+    theta = rng.uniform(0.0, 2 * np.pi, n)                      # (n,)
+    r = radius + noise * rng.standard_normal(n)                 # (n,)
+    return np.stack([r * np.cos(theta), r * np.sin(theta)], axis=1).astype(np.float32)   # (n, 2)

@@ -16,7 +16,7 @@ from .. import _validate as v
 from .protocol import ArmResult, Verdict
 
 MODES = ("quick", "thorough")
-LESSON_MODULES = ("lesson01", "lesson02", "lesson04", "lesson05", "lesson06", "lesson07", "lesson09")
+LESSON_MODULES = ("lesson01", "lesson02", "lesson04", "lesson05", "lesson06", "lesson07", "lesson08", "lesson09")
 REGISTRY: dict[str, "Claim"] = {}
 
 

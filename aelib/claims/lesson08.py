@@ -1,0 +1,181 @@
+r"""Lesson 08's Claim check: do autoencoder features help a classifier more than PCA's?
+
+After training, the decoder is usually thrown away and the encoder's code kept as features
+(lesson 04). The claim: "autoencoder features help a classifier more than PCA's" at the same code
+size. A **linear probe** (:class:`aelib.probe.SoftmaxRegression`) is trained on the codes and scored
+by its accuracy on the held-out test digits.
+
+Arms, at code size ``m`` (each a part of the claim, compared with PCA at the same ``m``):
+
+* **plain AE**: ``Autoencoder(784, m)``, sigmoid encoder and decoder, tied weights, cross-entropy;
+* **denoising AE**: the same, trained with masking noise 0.3 (lesson 06);
+* **stacked DAE** (thorough run only): lesson 05's rectifier recipe, :class:`aelib.stacked.StackedDAE`
+  ``784 -> 256 -> m``, its top code ``h_2``.
+
+The budget is the same for every arm: Adam, batches of 64, the same epochs over the same fitting
+digits (200 of each class from the fitting part of :func:`~aelib.claims.validation_split`; the
+training file is sorted by class, so a prefix would miss classes), output bias started at the
+average digit (``init_output_bias``). Each arm's learning rate is chosen by the probe's accuracy on
+the 500 **validation** digits; the test digits only give the reported score. The probe is the same
+for every arm and for the baselines, and has no tuned rate: codes standardised with the fitting
+codes' mean and standard deviation (:func:`aelib.probe.standardize`), then softmax regression, Adam at
+0.01, 20 epochs in batches of 64, L2 penalty 1e-3 on its weights; seed ``s`` shuffles its batches.
+
+Baselines (no training choice, scored with the same probe and seeds): **PCA** at the same ``m``
+(fitted on the same digits) and the **raw pixels** (784 features). The comparison with PCA is paired
+by seed: seed ``s`` trains the AE with ``s`` and both probes with ``s``.
+
+Also here: :func:`jacobian_trace`, the number of input directions an autoencoder passes through
+(lesson 08, section 2), and :func:`balanced_subset`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..datasets import Digits, load_digits
+from ..layers import linear
+from ..model import Autoencoder
+from ..noise import masking
+from ..pca import pca
+from ..probe import SoftmaxRegression, knn_accuracy, standardize
+from .protocol import ArmResult, Budget, compare, run_arms, summary, validation_split
+from .registry import ClaimReport, check_mode, claim
+
+PER_CLASS = 200                      # fitting digits per class: 2,000 in all
+MASKING = 0.3                        # the denoising arm's training noise
+FLOOR = 0.005                        # the smallest accuracy difference that counts (half a point)
+PROBE = dict(epochs=20, batch_size=64, lr=0.01, l2=1e-3)   # the one probe recipe, for every arm
+SIZES = {"quick": (16, 64), "thorough": (16, 64)}
+ARMS = {"quick": ("plain AE", "denoising AE"), "thorough": ("plain AE", "denoising AE", "stacked DAE")}
+GRID = {"quick": (0.01, 0.03), "thorough": (0.003, 0.01, 0.03)}
+SEEDS = {"quick": (0, 1, 2), "thorough": (0, 1, 2, 3, 4)}
+EPOCHS = 10
+BATCH = 64
+
+
+def balanced_subset(digits: Digits, per_class: int) -> Digits:
+    """The first ``per_class`` digits of each class, in class order: ``Digits`` with ``10 * per_class`` rows."""
+    idx = np.concatenate([np.flatnonzero(digits.y == c)[:per_class] for c in np.unique(digits.y)])
+    return Digits(digits.X[idx], digits.y[idx], digits.split)
+
+
+def data():
+    """``(fitting digits, validation digits, test digits)``: 2,000 balanced fitting digits, 500, 1,000."""
+    fit, val = validation_split(load_digits("train"), n_val=500, seed=0)
+    return balanced_subset(fit, PER_CLASS), val, load_digits("test")
+
+
+def probe_accuracy(H_fit, y_fit, H_eval, y_eval, seed: int = 0) -> float:
+    """Train the probe (recipe :data:`PROBE`) on ``H_fit`` and return its accuracy on ``H_eval``."""
+    Z_fit, Z_eval = standardize(H_fit, H_eval)
+    probe = SoftmaxRegression(Z_fit.shape[1])
+    probe.fit(Z_fit, y_fit, seed=seed, **PROBE)
+    return probe.accuracy(Z_eval, y_eval)
+
+
+def train_encoder(arm: str, m: int, X, lr: float, seed: int, epochs: int = EPOCHS):
+    """Train arm ``arm`` with code size ``m`` on ``X`` under the claim's budget; returns an object with ``encode``."""
+    if arm == "stacked DAE":
+        from ..stacked import StackedDAE
+        model = StackedDAE(784, 256, m, seed=seed)
+        model.layer1.init_output_bias(X)
+        model.fit(X, epochs=epochs, batch_size=BATCH, lr=lr)
+        return model
+    ae = Autoencoder(784, m, encoder="sigmoid", decoder="sigmoid", tied=True, seed=seed)
+    ae.init_output_bias(X)
+    noise = masking(MASKING, seed=seed + 1) if arm == "denoising AE" else None
+    ae.fit(X, epochs=epochs, batch_size=BATCH, lr=lr, optimizer="adam", noise=noise, seed=seed,
+           on_divergence="stop")
+    return ae
+
+
+def jacobian_trace(ae: Autoencoder, X) -> float:
+    r"""Mean over the rows of ``X`` of :math:`\mathrm{tr}\, \partial z / \partial x`, ``z`` the reconstruction.
+
+    For :math:`z = g(W' f(Wx + b) + b')` the Jacobian is :math:`J = \mathrm{diag}(g'(a_2))\, W'\,
+    \mathrm{diag}(f'(a_1))\, W`, so :math:`\mathrm{tr} J = \sum_j f'_j \sum_k g'_k W'_{kj} W_{jk}`.
+    The identity map has trace ``n_visible`` (784: every direction copied); an orthogonal
+    projection onto ``m`` dimensions has trace ``m``. So it counts, locally, how many input
+    directions pass through the autoencoder.
+    """
+    X = ae._input(X)
+    p = ae.params
+    A1 = linear(X, p["W"], p["b"])                                # (batch, n_hidden)
+    H = ae.encoder.f(A1)
+    A2 = linear(H, ae.W_prime, p["b_prime"])                      # (batch, n_visible)
+    Z = ae.decoder.f(A2)
+    M = ae.W_prime * p["W"].T                                     # (n_visible, n_hidden): W'_kj W_jk
+    per_example = ((ae.decoder.df(A2, Z) @ M) * ae.encoder.df(A1, H)).sum(axis=1)   # (batch,)
+    return float(np.mean(per_example))
+
+
+def _run_size(m: int, mode: str, fit, val, test, progress=False):
+    """Arms at code size ``m``: ``({arm: ArmResult}, {arm: mean k-NN test accuracy})``."""
+    extra = {}
+
+    def arm(name):
+        def train(lr, seed):
+            enc = train_encoder(name, m, fit.X, lr, seed)
+            H_fit, H_val, H_test = (enc.encode(d.X) for d in (fit, val, test))
+            if not all(np.isfinite(H).all() for H in (H_fit, H_val, H_test)):
+                return float("nan"), float("nan")                # a diverged run: never chosen
+            extra[name, lr, seed] = knn_accuracy(H_fit, fit.y, H_test, test.y, k=1)
+            return (probe_accuracy(H_fit, fit.y, H_val, val.y, seed),
+                    probe_accuracy(H_fit, fit.y, H_test, test.y, seed))
+        return train
+
+    arms = {f"{name}, m={m}": arm(name) for name in ARMS[mode]}
+    results = run_arms(arms, lr_grid=GRID[mode], seeds=SEEDS[mode],
+                       tuning_seeds=(0,) if mode == "quick" else None, higher_is_better=True, progress=progress)
+    knn = {name: float(np.mean([extra[name.split(",")[0], a.lr, s] for s in a.seeds]))
+           for name, a in results.items()}
+    return results, knn
+
+
+def _baselines(m: int, seeds, fit, test):
+    """PCA at ``m`` and raw pixels: per-seed probe test accuracies, and PCA's k-NN accuracy."""
+    P = pca(fit.X, m)
+    H_fit, H_test = P.encode(fit.X), P.encode(test.X)
+    pca_scores = [probe_accuracy(H_fit, fit.y, H_test, test.y, s) for s in seeds]
+    return pca_scores, knn_accuracy(H_fit, fit.y, H_test, test.y, k=1)
+
+
+@claim("08.probe", lesson="08",
+       curriculum="autoencoder features help a classifier more than PCA's (linear probe at equal code size)")
+def probe_claim(mode: str = "quick", progress: bool = False) -> ClaimReport:
+    """AE / DAE (/ stacked DAE) codes vs PCA's at code sizes 16 and 64: linear-probe test accuracy."""
+    mode = check_mode(mode)
+    fit, val, test = data()
+    seeds = SEEDS[mode]
+    budget = Budget(EPOCHS, BATCH, len(fit.X))
+    report = ClaimReport("08.probe", budget=f"{budget}, Adam, for every autoencoder (the stacked DAE: each of "
+                                              f"its two layers)",
+                         score="linear-probe accuracy on the 1,000 test digits (fraction right; higher is better)")
+    raw = [probe_accuracy(fit.X, fit.y, test.X, test.y, s) for s in seeds]
+    report.baselines["raw pixels (784 features)"] = float(np.mean(raw))
+    parts, notes = [], []
+    for m in SIZES[mode]:
+        arms, knn = _run_size(m, mode, fit, val, test, progress)
+        pca_scores, pca_knn = _baselines(m, seeds, fit, test)
+        report.arms.update(arms)
+        report.baselines[f"PCA, m={m}"] = float(np.mean(pca_scores))
+        for name, a in arms.items():
+            parts.append(compare(a, pca_scores, f"08.probe/{name}",
+                                 f"at code size {m}, {name.split(',')[0]} codes give a linear probe a higher "
+                                 f"test accuracy than PCA's", higher_is_better=True, floor=FLOOR,
+                                 names=(name.split(",")[0], f"PCA (m={m})")))
+        notes.append(f"m={m}: 1-nearest-neighbour test accuracy in code space: "
+                     + ", ".join(f"{name.split(',')[0]} {acc:.3g}" for name, acc in knn.items())
+                     + f", PCA {pca_knn:.3g}.")
+    notes.append(f"Raw pixels (784 features, no code): probe accuracy {np.mean(raw):.3g}.")
+    quick_parts = [p for p in parts if p.claim.split("/")[1].split(",")[0] in ARMS["quick"]]
+    verdicts = parts + [summary(quick_parts, "08.probe",
+                                "autoencoder codes (plain and denoising) help a linear probe more than PCA's, "
+                                "at code sizes " + " and ".join(str(m) for m in SIZES[mode]))]
+    if mode == "thorough":
+        stacked = [p for p in parts if "stacked DAE" in p.claim]
+        verdicts.append(summary(stacked, "08.probe/stacked DAE",
+                                "the stacked DAE's codes help a linear probe more than PCA's"))
+    report.verdicts = verdicts
+    report.notes = notes
+    return report

@@ -1,0 +1,70 @@
+"""Lesson 08's claim check (aelib/claims/lesson08.py) and the helpers it rests on."""
+import numpy as np
+import pytest
+
+import aelib
+from aelib.claims import lesson08
+from aelib.datasets import Digits
+
+
+def _jacobian_by_differences(ae, x, eps=1e-6):
+    n = x.size
+    J = np.zeros((n, n))
+    for k in range(n):
+        e = np.zeros((1, n))
+        e[0, k] = eps
+        J[:, k] = ((ae.reconstruct(x[None] + e) - ae.reconstruct(x[None] - e)) / (2 * eps))[0]
+    return J
+
+
+@pytest.mark.parametrize("tied, enc, dec", [(True, "sigmoid", "sigmoid"), (False, "tanh", "identity"),
+                                            (False, "sigmoid", "softplus")])
+def test_jacobian_trace_matches_the_trace_of_a_finite_difference_jacobian(tied, enc, dec):
+    r = np.random.default_rng(0)
+    ae = aelib.Autoencoder(6, 4, encoder=enc, decoder=dec, tied=tied, seed=1, dtype="float64")
+    ae.set_params(b=r.normal(0, 1, 4), b_prime=r.normal(0, 0.5, 6))
+    X = r.random((3, 6))
+    want = np.mean([np.trace(_jacobian_by_differences(ae, x)) for x in X])
+    assert lesson08.jacobian_trace(ae, X) == pytest.approx(want, rel=1e-6)
+
+
+def test_jacobian_trace_of_a_linear_projection_is_its_rank():
+    # a linear tied AE whose rows are orthonormal: z = Wᵀ W x, an orthogonal projection of rank 3
+    Q, _ = np.linalg.qr(np.random.default_rng(2).normal(size=(8, 3)))
+    ae = aelib.Autoencoder(8, 3, encoder="identity", decoder="identity", tied=True, dtype="float64")
+    ae.set_params(W=Q.T)
+    assert lesson08.jacobian_trace(ae, np.random.default_rng(3).random((5, 8))) == pytest.approx(3.0)
+
+
+def test_balanced_subset_takes_the_same_number_of_each_class():
+    d = Digits(np.arange(12, dtype=np.float32).reshape(12, 1), np.array([0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2, 2]), "t")
+    sub = lesson08.balanced_subset(d, 2)
+    np.testing.assert_array_equal(sub.y, [0, 0, 1, 1, 2, 2])
+    np.testing.assert_array_equal(sub.X[:, 0], [0, 1, 4, 5, 7, 8])
+
+
+def test_the_claim_data_have_every_class_and_no_test_digit_in_fitting():
+    fit, val, test = lesson08.data()
+    assert np.bincount(fit.y).tolist() == [lesson08.PER_CLASS] * 10
+    assert len(val.y) == 500 and len(test.y) == 1000
+    fit_rows = {r.tobytes() for r in fit.X}
+    assert not any(r.tobytes() in fit_rows for r in val.X)
+    assert not any(r.tobytes() in fit_rows for r in test.X[:200])
+
+
+def test_the_claim_is_registered_and_quick_is_a_subset_of_thorough():
+    from aelib.claims import registry
+    registry.load_all()
+    assert "08.probe" in registry.REGISTRY
+    assert set(lesson08.SIZES["quick"]) <= set(lesson08.SIZES["thorough"])
+    assert set(lesson08.ARMS["quick"]) <= set(lesson08.ARMS["thorough"])
+    assert set(lesson08.GRID["quick"]) <= set(lesson08.GRID["thorough"])
+    assert len(lesson08.SEEDS["quick"]) >= 3 and len(lesson08.SEEDS["thorough"]) >= 5
+
+
+def test_probe_accuracy_is_perfect_on_separable_codes_and_chance_on_shuffled_labels():
+    r = np.random.default_rng(4)
+    y = np.repeat(np.arange(10), 30)
+    H = np.eye(10)[y] * 3 + 0.1 * r.normal(size=(300, 10))
+    assert lesson08.probe_accuracy(H, y, H, y) == 1.0
+    assert lesson08.probe_accuracy(H, r.permutation(y), H[:100], y[:100]) < 0.4

@@ -1,0 +1,93 @@
+"""`make check` / `python scripts/check_setup.py`: one line, OK or what to fix, in under 30 s.
+
+The check runs for real (notebook 00 in a fresh kernel of this Python), and then against
+damage made on purpose in subprocesses, so the real repository is never touched: a copy of
+aelib whose digits file is truncated, or a package shadowed by one that fails to import, put
+first on ``PYTHONPATH``. Each must give exactly one line that names the problem and its fix.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SCRIPT = REPO / "scripts" / "check_setup.py"
+spec = importlib.util.spec_from_file_location("check_setup", SCRIPT)
+check_setup = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(check_setup)
+
+
+def run_check(*front_of_path: Path, timeout: float = 120) -> tuple[subprocess.CompletedProcess, float]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([*map(str, front_of_path), env.get("PYTHONPATH", "")]).strip(os.pathsep)
+    t0 = time.perf_counter()
+    result = subprocess.run([sys.executable, str(SCRIPT)], capture_output=True, text=True, env=env,
+                            cwd=REPO, timeout=timeout)
+    return result, time.perf_counter() - t0
+
+
+def test_the_check_prints_one_ok_line_in_under_30_seconds():
+    result, seconds = run_check()
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(lines) == 1 and lines[0].startswith("OK: the course is ready"), result.stdout
+    assert "5,000 digits verified" in lines[0] and "00_start_here.ipynb ran" in lines[0]
+    assert seconds < 30, f"the check took {seconds:.1f} s"
+
+
+def test_a_damaged_data_file_gives_one_line_naming_it_and_the_fix(tmp_path):
+    shutil.copytree(REPO / "aelib", tmp_path / "aelib", ignore=shutil.ignore_patterns("__pycache__"))
+    data = tmp_path / "aelib" / "data" / "mnist_5k.npz"
+    data.write_bytes(data.read_bytes()[:300_000])  # a download or a copy cut short
+    result, _ = run_check(tmp_path)
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1 and len(lines) == 1, result.stdout + result.stderr
+    assert lines[0].startswith("PROBLEM: the digits file is damaged"), lines[0]
+    assert str(data) in lines[0], "the line should name the damaged file (the copy, not the repository's)"
+    assert "git checkout -- aelib/data/mnist_5k.npz" in lines[0]
+    assert "OK" not in lines[0]
+
+
+def test_a_missing_package_gives_one_line_naming_it(tmp_path):
+    # a stand-in that fails to import exactly as an uninstalled package does
+    (tmp_path / "sympy").mkdir()
+    (tmp_path / "sympy" / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'sympy'\", name='sympy')\n")
+    result, _ = run_check(tmp_path)
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1 and len(lines) == 1, result.stdout + result.stderr
+    assert lines[0].startswith("PROBLEM: cannot import sympy in "), lines[0]
+    assert "make check" in lines[0] and "pip install" in lines[0]
+
+
+def test_an_old_python_is_named_with_the_version_needed():
+    with pytest.raises(check_setup.Problem) as info:
+        check_setup.check_python((3, 9, 18))
+    assert "Python 3.9.18 is too old" in info.value.what and "3.10 or newer" in info.value.what
+    assert check_setup.check_python((3, 10, 0)) == "Python 3.10.0"
+
+
+def test_the_lower_bounds_are_read_from_pyproject():
+    bounds = check_setup._lower_bounds()
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'"numpy>={bounds["numpy"]}"' in text and f'"sympy>={bounds["sympy"]}"' in text
+    assert check_setup._version_tuple("1.26.4") < check_setup._version_tuple("2.0") < check_setup._version_tuple("2.0.1")
+
+
+def test_a_failing_cell_is_named(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("x / 0")])
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(nb, str(path))
+    with pytest.raises(check_setup.Problem) as info:
+        check_setup.check_notebook(path, timeout=60)
+    assert info.value.what.startswith("broken.ipynb failed: ZeroDivisionError"), info.value.what
+    assert "--verbose" in info.value.fix

@@ -1,7 +1,9 @@
 # Works with only Python 3.10+, make and a shell. Everything is installed into ./.venv.
-#   make setup   create .venv and install aelib with its test tools (quick when up to date)
+#   make setup   create .venv and install aelib with what the lessons need (the learner install)
+#   make check   setup, then check it in < 30 s: one line, OK or what to fix (scripts/check_setup.py)
 #   make lab     setup, then open JupyterLab at notebooks/00_start_here.ipynb
-#   make test    setup, then run the tests (library tests and notebooks, via pytest + nbval)
+#   make test    setup-test (adds the "test" and "instructor" extras), then run the tests (pytest + nbval)
+#   make constraints  regenerate constraints/tested.txt (the tested versions) from the newest releases
 #   make record  re-run notebooks and save outputs (NB=notebooks/02_....ipynb for one)
 #   make exercises  regenerate the learner copies exercises/ from solutions/ (resets learners' edits)
 #   make html    static HTML handouts of the lessons in _build/html/ (open offline)
@@ -18,6 +20,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+# Installs use the tested versions (make constraints regenerates the file). CONSTRAINTS= (empty)
+# installs the newest releases instead, as CI's scheduled job does; another file can be named too.
+CONSTRAINTS ?= constraints/tested.txt
+PIP_INSTALL = $(BIN)/python -m pip install $(if $(CONSTRAINTS),-c "$(CONSTRAINTS)")
 FIRST_NOTEBOOK := notebooks/00_start_here.ipynb
 LAB_ARGS ?=
 PYTEST_ARGS ?=
@@ -28,7 +35,7 @@ ifeq ($(shell id -u),0)
 ALLOW_ROOT := --allow-root
 endif
 
-.PHONY: setup lab test clean check-python record html times exercises bench evidence hub-setup hub-test hub-capacity
+.PHONY: setup setup-test check constraints lab test clean check-python record html times exercises bench evidence hub-setup hub-test hub-capacity
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
@@ -43,12 +50,28 @@ $(BIN)/python:
 	  echo "Could not create $(VENV). On Debian/Ubuntu: sudo apt-get install python3-venv"; \
 	  exit 1; }
 
-# Reinstall only when pyproject.toml changed (or the venv is new).
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e '.[test]'
+# Reinstall only when pyproject.toml or the constraints changed (or the venv is new). The learner
+# install is aelib and the lesson packages only; setup-test adds the test and instructor tools.
+$(STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(PIP_INSTALL) -e .
 	@touch $@
 
+$(TEST_STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(PIP_INSTALL) -e '.[test,instructor]'
+	@touch $@ $(STAMP)
+
 setup: $(STAMP)
+
+setup-test: $(TEST_STAMP)
+
+# The learner's set-up check (same as `python scripts/check_setup.py` without make).
+check: setup
+	@$(BIN)/python scripts/check_setup.py
+
+# New tested versions: the newest releases into build/constraints-venv, frozen into
+# constraints/tested.txt. Then run `make test` and commit the file if it passes.
+constraints: setup
+	$(BIN)/python scripts/update_constraints.py
 
 # Opens the first notebook once it exists (jupyter refuses a path that does not), else the file browser.
 lab: setup
@@ -60,7 +83,7 @@ lab: setup
 test: export OPENBLAS_NUM_THREADS = 2
 test: export OMP_NUM_THREADS = 2
 test: export MKL_NUM_THREADS = 2
-test: setup
+test: setup-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Re-execute notebooks and save their outputs (after an intended change). NB=path or folder.
@@ -73,8 +96,8 @@ exercises: setup
 	$(BIN)/python scripts/make_exercises.py
 
 # Static HTML handouts of the lessons in _build/html/ (no network needed to open them).
-html: setup
-	$(BIN)/python scripts/build_html.py notebooks --out _build/html
+html: setup-test
+	$(BIN)/python scripts/build_html.py --out _build/html
 
 # Measure each notebook's run time in a fresh kernel (notebooks are not modified); writes
 # INSTRUCTORS-times.json and the generated tables in INSTRUCTORS.md. NB=path for one.

@@ -74,9 +74,9 @@ c.Spawner.environment = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "M
 # A busy machine starting many servers at once: allow time (the defaults are 60 s and 30 s).
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 120
-# Limits are recorded for the learner's server (MEM_LIMIT, CPU_LIMIT in its environment); a local
-# process spawner does not enforce them, Kubernetes and systemd do. Sizes from the capacity table
-# in INSTRUCTORS.md: a learner's server and kernel peaked below 400 MiB running the lessons.
+# The per-learner limits from the capacity table in INSTRUCTORS.md ("Per-learner limits that follow";
+# tests/test_hub_capacity.py holds these two lines to it). A local process spawner only passes them
+# to the learner's server (MEM_LIMIT, CPU_LIMIT in its environment); systemd and Kubernetes enforce them.
 c.Spawner.mem_limit = "1G"
 c.Spawner.cpu_limit = 1.0
 

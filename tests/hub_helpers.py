@@ -352,6 +352,7 @@ class NotebookRun:
     seconds: float = 0.0
     kernel_cpu_seconds: float = 0.0
     server_cpu_seconds: float = 0.0
+    peak_mib: float = 0.0  # server + kernels while this notebook ran (Monitor)
 
     @property
     def cpu_seconds(self) -> float:
@@ -522,6 +523,7 @@ class Learner:
             run.seconds = round(time.monotonic() - t_start, 2)
             self.api("DELETE", f"/user/{self.name}/api/sessions/{session['id']}")
             self.monitor.phase[self.name] = "idle"
+            run.peak_mib = round(self.monitor.peak.get((self.name, path), 0.0), 1)
         return run
 
     @staticmethod
@@ -612,7 +614,7 @@ def cross_access(hub: Hub, owner: LearnerReport, other: LearnerReport) -> list[t
                             exc.status_code, exc.status_code in (401, 403, 404)))
         call("DELETE", f"/user/{owner.name}/api/kernels/{kid}", owner.token)
     intruder = hub.homes / owner.name / "intruder.txt"
-    results.append((f"{intruder} absent afterwards", 0 if not intruder.exists() else 1,
+    results.append((f"{owner.name}'s home has no intruder.txt afterwards", 0 if not intruder.exists() else 1,
                     not intruder.exists()))
     return results
 

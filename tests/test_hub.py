@@ -168,7 +168,7 @@ def _record(result: dict, n: int) -> dict:
                                    if u == rep.name and phase in ("idle", *hh.NOTEBOOKS)] or [0]), 1),
             "notebooks": {nb.path: {"cells": nb.cells, "executed": nb.executed, "errors": len(nb.errors),
                                     "seconds": nb.seconds, "kernel_cpu_seconds": nb.kernel_cpu_seconds,
-                                    "server_cpu_seconds": nb.server_cpu_seconds}
+                                    "server_cpu_seconds": nb.server_cpu_seconds, "peak_mib": nb.peak_mib}
                           for nb in rep.notebooks},
         })
     slow = result.get("slow")
@@ -177,7 +177,7 @@ def _record(result: dict, n: int) -> dict:
         "measured": {
             "command": "make hub-capacity", "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
             "learners": n, "machine": hh.machine(), "load_average": result["load"],
-            "versions": tools.versions, "blas_threads": 1,
+            "versions": tools.versions, "blas_threads": 1, "notebooks": hh.NOTEBOOKS,
             "wall_seconds": round(result["wall_seconds"], 1),
             "concurrent_phase_seconds": round(result["concurrent_seconds"], 1),
             "memory": "RSS summed over a server's process tree (server + kernels), sampled every "
@@ -190,8 +190,14 @@ def _record(result: dict, n: int) -> dict:
             "path": slow.path, "learners_at_once": 1, "cells": slow.cells, "executed": slow.executed,
             "errors": len(slow.errors), "seconds": slow.seconds,
             "kernel_cpu_seconds": slow.kernel_cpu_seconds, "server_cpu_seconds": slow.server_cpu_seconds,
-            "peak_mib": round(monitor.peak.get((first, slow.path), 0.0), 1),
+            "peak_mib": slow.peak_mib,
             "stated_minutes": result["slow_times"].get("stated_minutes"),
+        },
+        "isolation": {
+            "requests": len(result["access"]),
+            "refused": sum(1 for what, _, refused in result["access"] if refused and "(control)" not in what),
+            "controls_allowed": sum(1 for what, status, _ in result["access"] if "(control)" in what and status == 200),
+            "first_pair": [{"request": what, "status": status} for what, status, _ in result["access"][:13]],
         },
         "hub": {"peak_mib_hub_and_proxy": round(monitor.peak_hub, 1),
                 "peak_mib_everything": round(monitor.peak_total, 1),
@@ -256,6 +262,7 @@ def test_measurements_are_recorded_and_plausible(classroom):
         # a server alone is ~80 MiB and a kernel with numpy and matplotlib ~100 MiB
         assert 100 < lr["peak_mib"] < 4096, lr
         for path, nb in lr["notebooks"].items():
+            assert 100 < nb["peak_mib"] <= lr["peak_mib"], (lr["name"], path, nb)
             alone = times[path]["cpu_seconds"]
             # the kernel's CPU time depends little on load: it must be the notebook's, not a
             # wrong process (a few times larger when 10 learners share the caches, never far smaller)

@@ -470,3 +470,36 @@ def test_pca_component_signs_make_the_largest_entry_positive():
     X = np.random.default_rng(3).normal(size=(50, 5)) * [5, 4, 3, 2, 1]
     for c in pca(X, 4).components:
         assert c[np.argmax(np.abs(c))] > 0
+
+
+# ---- losses in the probability form, by hand and by finite differences -----------------------------
+
+@pytest.mark.parametrize("name", sorted(aelib.LOSSES))
+def test_loss_gradient_in_the_probability_form_matches_finite_differences(name):
+    """grad(z, x) against central differences of value(z, x), entry by entry (float64)."""
+    L = aelib.LOSSES[name]
+    rng = np.random.default_rng(9)
+    z, x = rng.uniform(0.1, 0.9, (3, 4)), rng.random((3, 4))
+    g = L.grad(z, x)
+    num = np.empty_like(z)
+    for idx in np.ndindex(z.shape):
+        zp, zm = z.copy(), z.copy()
+        zp[idx] += 1e-6
+        zm[idx] -= 1e-6
+        num[idx] = (L.value(zp, x) - L.value(zm, x)) / 2e-6
+    np.testing.assert_allclose(g, num, rtol=1e-6, atol=1e-9)
+
+
+def test_loss_values_worked_by_hand():
+    """One example, z = (0.8, 0.4), x = (1, 0): squared error 0.04 + 0.16 = 0.2, gradient 2 (z - x)
+    = (-0.4, 0.8); cross-entropy -log 0.8 - log 0.6 = 0.733969, gradient (z - x) / (z (1 - z))
+    = (-1.25, 1.666667). Two copies of the example: the same numbers, the gradient halved."""
+    z, x = np.array([[0.8, 0.4]]), np.array([[1.0, 0.0]])
+    se, ce = aelib.LOSSES["squared_error"], aelib.LOSSES["cross_entropy"]
+    assert se.value(z, x) == pytest.approx(0.2, abs=1e-12)
+    np.testing.assert_allclose(se.grad(z, x), [[-0.4, 0.8]], atol=1e-12)
+    assert ce.value(z, x) == pytest.approx(0.733969, abs=1e-6)
+    np.testing.assert_allclose(ce.grad(z, x), [[-1.25, 1.666667]], atol=1e-6)
+    z2, x2 = np.repeat(z, 2, axis=0), np.repeat(x, 2, axis=0)
+    assert ce.value(z2, x2) == pytest.approx(0.733969, abs=1e-6)
+    np.testing.assert_allclose(ce.grad(z2, x2), [[-0.625, 0.833333]] * 2, atol=1e-6)

@@ -9,6 +9,7 @@
 #   make html    static HTML handouts of the lessons in _build/html/ (open offline)
 #   make times   measure each notebook's run time; regenerates the tables in INSTRUCTORS.md
 #   make evidence  the thorough run of every Claim check (~40 min on a busy 2-core machine); writes evidence/RESULTS.md
+#   make mutate  mutation testing of aelib's core against the unit tests (scripts/mutate.py); prints the score
 #   make bench   time aelib against PyTorch (if installed) and the whole course; writes benchmarks/RESULTS.md
 #   make hub-test  N learners at once on a real JupyterHub (HUB_LEARNERS=10); hub-capacity also writes INSTRUCTORS.md's table
 #   make clean   remove .venv and caches
@@ -35,7 +36,7 @@ ifeq ($(shell id -u),0)
 ALLOW_ROOT := --allow-root
 endif
 
-.PHONY: setup setup-test check constraints lab test clean check-python record html times exercises bench evidence hub-setup hub-test hub-capacity
+.PHONY: setup setup-test check constraints lab test clean check-python record html times exercises bench evidence mutate hub-setup hub-test hub-capacity
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
@@ -117,6 +118,12 @@ bench: setup
 evidence: export OPENBLAS_NUM_THREADS = 1
 evidence: setup
 	$(BIN)/python scripts/evidence.py $(if $(ONLY),--only $(ONLY))
+
+# Mutation testing of aelib's core: plant one listed bug at a time in a temporary copy of HEAD and
+# run the fast unit tests that cover it (niced, 1 BLAS thread, no notebooks); prints the score and
+# the survivors. ONLY="optim" for some mutants. See scripts/mutate.py.
+mutate: setup
+	$(BIN)/python scripts/mutate.py $(if $(ONLY),--only $(ONLY))
 
 # A classroom on a real JupyterHub (tests/test_hub.py, not in `make test`: a few minutes of both
 # cores). hub-setup adds JupyterHub and nbgitpuller to .venv and configurable-http-proxy (npm) to

@@ -36,6 +36,8 @@ from .lesson04 import *  # noqa: F401,F403
 from .lesson05 import *  # noqa: F401,F403
 from .lesson06 import *  # noqa: F401,F403
 from .lesson07 import *  # noqa: F401,F403
+from .lesson08 import *  # noqa: F401,F403
+from .lesson09 import *  # noqa: F401,F403
 
 # every check_N_M imported above, in lesson then exercise order
 __all__ = sorted((name for name in dir() if name.startswith("check_")),

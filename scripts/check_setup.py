@@ -8,11 +8,13 @@ environment (``conda activate autoencoders-course``), on Windows without make, a
 terminal. In a few seconds it checks, in this order, and stops at the first problem:
 
 1. the Python version (the course needs 3.10 or newer);
-2. that aelib and the packages the lessons use import, at versions within pyproject.toml's bounds;
+2. that aelib and the packages the lessons use are installed (numpy and aelib imported), at
+   versions within pyproject.toml's lower bounds;
 3. the digits file's integrity, through the loader's own verification
    (``aelib.datasets.load_digits``: SHA-256, arrays, shapes);
 4. notebook 00 runs top to bottom headless, in a kernel of *this* Python (whatever kernels
-   Jupyter has registered), read from disk and never written back.
+   Jupyter has registered), read from disk and never written back; one extra cell at its end
+   imports the later lessons' packages (sympy, ipywidgets).
 
 It prints exactly one line, ``OK: ...`` (exit status 0) or ``PROBLEM: ... Fix: ...`` (status 1).
 ``--verbose`` adds the details of a failure (e.g. the traceback of a failing cell) after that line.
@@ -35,7 +37,9 @@ MIN_PYTHON = (3, 10)
 # import name -> distribution name, for the packages the lessons import
 PACKAGES = {"numpy": "numpy", "matplotlib": "matplotlib", "ipywidgets": "ipywidgets", "sympy": "sympy",
             "jupyterlab": "jupyterlab", "ipykernel": "ipykernel", "nbclient": "nbclient", "nbformat": "nbformat"}
-SERVER_ONLY = {"jupyterlab"}  # slow to import (4 s on a busy machine), and not what a lesson imports
+# Located, not loaded: importing them here costs 4-8 s on a busy machine, and step 4 imports
+# them for real in the notebook's kernel (notebook 00 + one cell), where a broken one is named.
+SERVER_ONLY = {"jupyterlab", "matplotlib", "sympy", "ipywidgets", "ipykernel"}
 INSTALL = "reinstall the course's packages: `make check` (or `python -m pip install -e .` in the course's environment)"
 
 
@@ -81,7 +85,7 @@ def check_imports() -> str:
     bounds = _lower_bounds()
     for module, dist in PACKAGES.items():
         try:
-            if module in SERVER_ONLY:  # started as `jupyter lab`, never imported by a lesson: look, do not load
+            if module in SERVER_ONLY:
                 if find_spec(module) is None:
                     raise ImportError(f"No module named {module!r}", name=module)
             else:
@@ -108,7 +112,7 @@ def check_imports() -> str:
         raise Problem(f"cannot import aelib in {sys.executable} ({e}).",
                       "install it from the repository's folder: `python -m pip install -e .` "
                       "(on a hub: `python -m pip install .`), or use `make check`.") from None
-    return f"aelib and {len(PACKAGES)} packages import"
+    return f"aelib and {len(PACKAGES)} packages found"
 
 
 def check_data() -> str:
@@ -148,6 +152,8 @@ def check_notebook(path: Path = NOTEBOOK, timeout: int = 120) -> str:
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
     nb = nbformat.read(path, as_version=4)
+    # notebook 00 imports numpy, matplotlib and aelib; the later lessons' packages too, for real
+    nb.cells.append(nbformat.v4.new_code_cell("import sympy, ipywidgets  # added by the set-up check"))
     client = NotebookClient(nb, km=_this_python_kernel(), timeout=timeout,
                             resources={"metadata": {"path": str(path.parent)}})
     t0 = time.perf_counter()

@@ -38,7 +38,7 @@ def test_the_check_prints_one_ok_line_in_under_30_seconds():
     lines = result.stdout.splitlines()
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(lines) == 1 and lines[0].startswith("OK: the course is ready"), result.stdout
-    assert "5,000 digits verified" in lines[0] and "00_start_here.ipynb ran" in lines[0]
+    assert "packages found" in lines[0] and "5,000 digits verified" in lines[0] and "00_start_here.ipynb ran" in lines[0]
     assert seconds < 30, f"the check took {seconds:.1f} s"
 
 
@@ -56,15 +56,34 @@ def test_a_damaged_data_file_gives_one_line_naming_it_and_the_fix(tmp_path):
 
 
 def test_a_missing_package_gives_one_line_naming_it(tmp_path):
-    # a stand-in that fails to import exactly as an uninstalled package does
-    (tmp_path / "sympy").mkdir()
-    (tmp_path / "sympy" / "__init__.py").write_text(
-        "raise ModuleNotFoundError(\"No module named 'sympy'\", name='sympy')\n")
+    # a stand-in that fails to import exactly as an uninstalled numpy does
+    (tmp_path / "numpy").mkdir()
+    (tmp_path / "numpy" / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'numpy'\", name='numpy')\n")
     result, _ = run_check(tmp_path)
     lines = result.stdout.splitlines()
     assert result.returncode == 1 and len(lines) == 1, result.stdout + result.stderr
-    assert lines[0].startswith("PROBLEM: cannot import sympy in "), lines[0]
+    assert lines[0].startswith("PROBLEM: cannot import numpy in "), lines[0]
     assert "make check" in lines[0] and "pip install" in lines[0]
+
+
+def test_a_package_that_is_not_installed_at_all_is_named(monkeypatch):
+    # the packages that are only located (not imported) by the check: find_spec finds nothing
+    monkeypatch.setitem(check_setup.PACKAGES, "no_such_course_package", "no-such-course-package")
+    monkeypatch.setattr(check_setup, "SERVER_ONLY", check_setup.SERVER_ONLY | {"no_such_course_package"})
+    with pytest.raises(check_setup.Problem) as info:
+        check_setup.check_imports()
+    assert info.value.what.startswith("cannot import no_such_course_package in "), info.value.what
+
+
+def test_a_broken_lesson_package_is_caught_by_the_kernel(tmp_path):
+    # sympy is found on disk but fails to import: the extra cell after notebook 00 names it
+    (tmp_path / "sympy").mkdir()
+    (tmp_path / "sympy" / "__init__.py").write_text("raise ImportError('sympy is broken (test)')\n")
+    result, _ = run_check(tmp_path)
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1 and len(lines) == 1, result.stdout + result.stderr
+    assert lines[0].startswith("PROBLEM: 00_start_here.ipynb failed: ImportError: sympy is broken (test)"), lines[0]
 
 
 def test_an_old_python_is_named_with_the_version_needed():

@@ -189,6 +189,7 @@ def test_penalty_step_worked_by_hand(penalty):
     rng = np.random.default_rng(2)
     X = rng.random((8, 4))
     model = Autoencoder(4, 3, tied=False, seed=0, dtype="float64")
+    model.set_params(b=[0.3, -0.2, 0.1], b_prime=[-0.1, 0.2, 0.3, -0.4])   # non-zero: a penalty on them would show
     start = model.copy()
     lam, lr = 0.05, 0.3
     hist = model.fit(X, epochs=1, batch_size=8, lr=lr, **{penalty: lam})

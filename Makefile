@@ -75,8 +75,13 @@ constraints: setup
 	$(BIN)/python scripts/update_constraints.py
 
 # Opens the first notebook once it exists (jupyter refuses a path that does not), else the file browser.
+# The root folder is quoted: a path such as "/mnt/c/Users/First Last/course" must stay one argument
+# (tests/test_make_paths.py runs make setup and make lab from a folder with a space).
+# MPLCONFIGDIR: a fixed writable matplotlib folder when the home folder is read-only, else empty
+# (= matplotlib's default), so that no cell shows matplotlib's cache warning (aelib/_env.py).
 lab: setup
-	$(BIN)/jupyter lab $(wildcard $(FIRST_NOTEBOOK)) --ServerApp.root_dir=$(CURDIR) $(ALLOW_ROOT) $(LAB_ARGS)
+	MPLCONFIGDIR="$$($(BIN)/python -m aelib._env)" \
+	  $(BIN)/jupyter lab $(wildcard $(FIRST_NOTEBOOK)) --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) $(LAB_ARGS)
 
 # Serial by default. In parallel, nbval needs each notebook kept on one worker:
 #   make test PYTEST_ARGS="-n 2 --dist loadscope"   (plain -n 2 splits notebooks and fails)

@@ -7,11 +7,18 @@ ancestor of every test and notebook, so pytest loads it for any run inside the r
 resolves a relative sanitize path against the root when it does not exist from the current folder
 (a path that does exist there, e.g. one given on the command line, is used as given).
 
+It also gives matplotlib a writable folder when the home folder is read-only (aelib/_env.py), before
+nbval starts any kernel, so that no cell's output gains matplotlib's cache warning.
+
 The rest of the shared set-up (the offline guard) is in ``tests/conftest.py``.
 """
 from __future__ import annotations
 
 from pathlib import Path
+
+from aelib._env import use_writable_matplotlib_dir
+
+use_writable_matplotlib_dir()
 
 
 def pytest_configure(config):

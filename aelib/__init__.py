@@ -8,6 +8,7 @@
 Importing aelib loads numpy only; plotting (``aelib.viz``), symbolic maths (``aelib.symbolic``)
 and widgets (``aelib.widgets``) are imported on demand.
 """
+from ._env import use_writable_matplotlib_dir as _use_writable_matplotlib_dir
 from .activations import ACTIVATIONS, Activation, get_activation, register
 from .datasets import bars, load_digits, xor
 from .gradcheck import GradcheckReport, gradcheck
@@ -16,6 +17,8 @@ from .model import Autoencoder, DeepAutoencoder, Network
 from .noise import NOISES, Noise, gaussian, make_noise, masking, salt_and_pepper
 from .optim import OPTIMIZERS, make_optimizer
 from .train import History, TrainingDiverged, TrainingInterrupted, fit
+
+_use_writable_matplotlib_dir()   # a read-only home: one fixed matplotlib folder, no warnings (aelib/_env.py)
 
 __version__ = "0.1.0"
 

@@ -16,10 +16,13 @@ metadata that nbgrader's "Create Assignment" toolbar would add by hand:
 * a code cell (without a solution region) that calls a check, e.g. ``checks.check_1_1(layer);``,
   becomes an *autograder test* worth 1 point. The checks print their verdict and return
   True/False without raising (so that learners can run the notebook top to bottom), so the cell
-  gets a **hidden test**, ``assert <the same call>``, between nbgrader's
-  ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS`` markers. ``nbgrader generate_assignment``
-  removes it from the learners' copy (which is then the same as ``exercises/``), and
-  ``nbgrader autograde`` puts it back, so a wrong or missing answer loses the point.
+  gets a **hidden test** between nbgrader's ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS``
+  markers: it loads a fresh copy of the checks from the installed files (``importlib`` on the file
+  path of ``aelib/checks/``, never the ``aelib.checks`` module object, which an answer cell could have
+  rebound), calls the same check on the same answers with its printout swallowed (the learner already
+  saw the message once, above), and asserts the result. ``nbgrader generate_assignment`` removes it
+  from the learners' copy (which is then the same as ``exercises/``), and ``nbgrader autograde`` puts
+  it back, so a wrong or missing answer, or one that redefines the checks, loses the point.
 
 Everything else (cell ids, sources, outputs) is copied unchanged, and ``solutions/`` is never
 modified. The script also writes ``<course>/nbgrader_config.py`` (course id, the stubs that
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 import sys
 from pathlib import Path
 
@@ -76,6 +80,30 @@ def check_calls(source: str) -> list[str]:
     return calls
 
 
+# The hidden test's first lines: a fresh copy of aelib/checks/ loaded from its files, under a private name.
+FRESH_CHECKS = """\
+import contextlib as _contextlib, importlib.util as _iu, io as _io, os as _os, sys as _sys
+for _name in [_n for _n in _sys.modules if _n.startswith("aelib._graded_checks")]:
+    del _sys.modules[_name]
+_origin = _iu.find_spec("aelib.checks").origin  # the installed aelib/checks/__init__.py
+_spec = _iu.spec_from_file_location("aelib._graded_checks", _origin,
+                                    submodule_search_locations=[_os.path.dirname(_origin)])
+_graded = _iu.module_from_spec(_spec)
+_sys.modules["aelib._graded_checks"] = _graded
+_spec.loader.exec_module(_graded)"""
+
+
+def hidden_test(calls: list[str]) -> str:
+    """The hidden test cell text: the check calls re-run on a fresh copy of the checks, silently, and asserted."""
+    lines = [FRESH_CHECKS]
+    for call in calls:
+        fresh = re.sub(r"^(?:[A-Za-z_][\w.]*\.)?(check_\d+_\d+)\s*\(", r"_graded.\1(", call, count=1)
+        lines.append("with _contextlib.redirect_stdout(_io.StringIO()):  # the message was printed once, above\n"
+                     f"    _passed = {fresh}\n"
+                     "assert _passed, 'this exercise is not solved yet (see the message above)'")
+    return "\n".join(lines)
+
+
 def _meta(grade_id: str, *, solution: bool, grade: bool, locked: bool, points: int | None = None) -> dict:
     meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": SCHEMA_VERSION,
             "solution": solution, "task": False}
@@ -98,8 +126,7 @@ def to_nbgrader(nb, name: str = "notebook"):
             cell.metadata["nbgrader"] = _meta(f"answer-{cid}", solution=True, grade=False, locked=False)
             n_answers += 1
         elif cell.cell_type == "code" and check_calls(cell.source):
-            hidden = "\n".join(f"assert {call}, 'this exercise is not solved yet (see the message above)'"
-                               for call in check_calls(cell.source))
+            hidden = hidden_test(check_calls(cell.source))
             cell.source = cell.source.rstrip("\n") + "\n### BEGIN HIDDEN TESTS\n" + hidden + "\n### END HIDDEN TESTS"
             cell.metadata["nbgrader"] = _meta(f"check-{cid}", solution=False, grade=True, locked=True, points=1)
             n_tests += 1

@@ -1,11 +1,13 @@
 """nbgrader takes the solution notebooks as they are: the commands in INSTRUCTORS.md, run for real.
 
 1. ``python scripts/nbgrader_course.py COURSE`` lays the solutions out as an nbgrader course
-   (``source/<lesson>/<lesson>.ipynb``, cell metadata, hidden asserts on the checks);
+   (``source/<lesson>/<lesson>.ipynb``, cell metadata, hidden tests that re-run each check on a fresh
+   copy of ``aelib/checks/`` loaded from its files);
 2. ``nbgrader generate_assignment "*" --force`` makes the learner copies in ``release/``:
    their cells must match ``exercises/`` (made by ``make exercises``), and no answer may leak;
 3. ``nbgrader autograde`` grades two submissions of one lesson, the untouched learner copy
-   (0 points) and the copy with every answer filled in (full marks for the automatic part),
+   (0 points), the copy with every answer filled in (full marks for the automatic part) and one
+   whose answer cell rebinds the checks to return True (0 points); each message is printed once;
    and ``nbgrader export`` writes the grades.
 
 Normalising the stubs. For an answer inside a block (a function body) ``make exercises`` writes
@@ -117,7 +119,17 @@ def test_autograde_scores_an_empty_and_a_complete_submission(course):
     for cell in filled.cells:
         if cell.metadata.get("nbgrader", {}).get("solution"):
             cell.source = source[cell.get("id")].source
-    for student, nb in [("learner", release), ("expert", filled)]:
+    # "cheater" answers nothing but rebinds the checks (and a framework helper) to always pass, in its first
+    # answer cell: the hidden tests load the checks afresh from the files, so it must still score 0
+    cheat = nbformat.from_dict(release)
+    first = next(c for c in cheat.cells if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code")
+    first.source = ("import aelib.checks, aelib.checks.framework, sys\n"
+                    "for _n in aelib.checks.__all__:\n"
+                    "    setattr(aelib.checks, _n, lambda *a, **k: True)\n"
+                    "aelib.checks.framework._close = lambda *a, **k: True\n"
+                    "sys.modules['aelib.checks'] = aelib.checks\n"
+                    + first.source)
+    for student, nb in [("learner", release), ("expert", filled), ("cheater", cheat)]:
         folder = course / "submitted" / student / GRADED
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, folder / name)
@@ -131,8 +143,13 @@ def test_autograde_scores_an_empty_and_a_complete_submission(course):
     assert float(rows[(GRADED, "learner")]["max_score"]) == n_checks + n_written
     # the written answers wait for the instructor: the automatic part is full marks
     assert float(rows[(GRADED, "expert")]["score"]) == n_checks
-    graded = (course / "autograded" / "learner" / GRADED / name).read_text(encoding="utf-8")
-    assert "not answered yet" in graded  # the check's own feedback is in the graded copy
+    assert float(rows[(GRADED, "cheater")]["score"]) == 0.0, "rebinding aelib.checks in an answer cell earned points"
+    graded = nbformat.read(course / "autograded" / "learner" / GRADED / name, as_version=4)
+    assert "not answered yet" in nbformat.writes(graded)  # the check's own feedback is in the graded copy
+    for cell in graded.cells:  # ... printed once: the hidden test re-runs the check silently
+        text = "".join(o.get("text", "") for o in cell.get("outputs", []))
+        for number in re.findall(r"Exercise (\d+\.\d+)", text):
+            assert text.count(f"Exercise {number}:") == 1, f"cell {cell.get('id')} prints its message twice:\n{text}"
 
 
 # ----------------------------------------------------------------- the metadata script, on small inputs
@@ -157,9 +174,11 @@ def test_cells_get_the_nbgrader_types_a_teacher_would_give_them():
     assert meta[0] is None
     assert meta[1]["solution"] and not meta[1]["grade"]
     assert meta[2]["grade"] and meta[2]["locked"] and meta[2]["points"] == 1 and not meta[2]["solution"]
-    assert nb.cells[2].source.endswith("### BEGIN HIDDEN TESTS\nassert checks.check_9_1(f), "
-                                       "'this exercise is not solved yet (see the message above)'\n### END HIDDEN TESTS")
-    assert "assert check_9_2(f, 3)" in nb.cells[3].source
+    hidden = nb.cells[2].source.split("### BEGIN HIDDEN TESTS\n")[1]
+    assert hidden.endswith("    _passed = _graded.check_9_1(f)\n"
+                           "assert _passed, 'this exercise is not solved yet (see the message above)'\n### END HIDDEN TESTS")
+    assert "spec_from_file_location" in hidden and "redirect_stdout" in hidden
+    assert "_passed = _graded.check_9_2(f, 3)" in nb.cells[3].source
     assert meta[4]["solution"] and meta[4]["grade"]  # a written answer is graded by hand
     assert (n_answers, n_tests) == (2, 2)
 

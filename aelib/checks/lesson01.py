@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _exercise,
-                        _prediction, _results_dict, _rng, _sigmoid)
+from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _exercise, _fmt,
+                        _number, _prediction, _results_dict, _rng, _setting, _sigmoid, _verify)
 
 __all__ = ['check_1_1', 'check_1_2', 'check_1_3', 'check_1_4']
 
@@ -72,6 +72,8 @@ def check_1_2(xor_weights):
             extra = " (transposed?)" if a.ndim == 2 and a.shape == s[::-1] else ""
             raise Wrong(f"{k} must have shape {s}, {kind}. Got {a.shape}{extra}.")
         P[k] = a
+    if not all(np.all(np.isfinite(a)) for a in P.values()):
+        raise Wrong("some weights are NaN or infinite: use finite numbers (e.g. 10, not np.inf).")
     H = _sigmoid(_XOR_X @ P["W1"].T + P["b1"])               # (4, 2)
     y = _sigmoid(H @ P["W2"].T + P["b2"])[:, 0]               # (4,)
     target = np.array(_GATES["XOR"], dtype=float)
@@ -79,12 +81,17 @@ def check_1_2(xor_weights):
     if np.all(np.abs(y - target) < 0.1):
         return f"outputs {shown} for inputs 00, 01, 10, 11"
     bits = (y > 0.5).astype(int).tolist()
-    pattern = bits == _GATES["XOR"] or (min(y[1], y[2]) > max(y[0], y[3])
-                                         and bits not in list(_GATES.values()))
-    if pattern:
+    unit_gates = [_gate_of((H[:, j] > 0.5).astype(int).tolist()) for j in range(2)]
+    # the output unit as a gate of its two hidden inputs, each hidden unit fully on (1) or off (0)
+    out_gate = _gate_of((_sigmoid(_XOR_X @ P["W2"].T + P["b2"])[:, 0] > 0.5).astype(int).tolist())
+    if set(unit_gates) == {"NAND", "OR"} and out_gate not in (None, "AND"):
+        raise Wrong(f"the hidden units are right (an OR and a NAND), but the output unit computes {out_gate} of them, "
+                    f"so the network outputs {shown} for inputs 00, 01, 10, 11. XOR = AND(OR, NAND): give the "
+                    f"output unit weights (w, w) and bias -1.5 w.")
+    if bits == _GATES["XOR"] or (min(y[1], y[2]) > max(y[0], y[3]) and bits not in list(_GATES.values())):
         raise Wrong(f"the right pattern (01 and 10 above 00 and 11), but not confident enough: outputs {shown} (need "
-                    f"within 0.1 of 0, 1, 1, 0). "
-                    f"The units are not saturated: multiply all weights and biases by 5 or 10 to make each unit a switch.")
+                    f"within 0.1 of 0, 1, 1, 0). The units are not saturated: multiply all weights and biases by 5 "
+                    f"or 10 to make each unit a switch.")
     for gate, table in _GATES.items():
         if bits == table:
             raise Wrong(f"your network computes {gate}, not XOR: outputs {shown} for inputs 00, 01, 10, 11. "
@@ -93,13 +100,29 @@ def check_1_2(xor_weights):
                 f"Build it as AND(OR(a, b), NAND(a, b)), one gate per unit.")
 
 
+def _gate_of(bits):
+    """The name of the logic gate with this truth table on 00, 01, 10, 11 (None if it is not one of _GATES)."""
+    for gate, table in _GATES.items():
+        if bits == table:
+            return gate
+    return {(0, 0, 0, 0): "always-off", (1, 1, 1, 1): "always-on"}.get(tuple(bits))
+
+
 @_exercise("1.3", "write your prediction in the cell above")
 def check_1_3(prediction, solved):
     r"""Prediction: which hidden activation learns XOR from random weights more often ("sigmoid", "relu", "same").
 
     ``solved``: {"sigmoid": number of seeds that solved XOR, "relu": ...}, measured by the notebook.
     """
-    s, r = int(solved["sigmoid"]), int(solved["relu"])
+    if not isinstance(solved, dict) or not {"sigmoid", "relu"} <= set(solved):
+        raise Wrong("`solved` must be the notebook's dict {'sigmoid': runs solved, 'relu': runs solved}: run the "
+                    "experiment cell as given.")
+    s = _number(solved["sigmoid"], "solved['sigmoid']", "a count of runs")
+    r = _number(solved["relu"], "solved['relu']", "a count of runs")
+    if s != int(s) or r != int(r) or min(s, r) < 0 or max(s, r) > 10:
+        raise Wrong(f"`solved` holds {s:g} and {r:g}: each is a count of the 10 seeds, from 0 to 10. Run the "
+                    f"experiment cell as given.")
+    s, r = int(s), int(r)
     outcome = "sigmoid" if s > r else "relu" if r > s else "same"
     measured = f"sigmoid solved XOR in {s} runs, relu in {r} (same seeds, same training)"
     why = ("One likely reason: with only 2 hidden units, a ReLU unit that is off for all four inputs gets zero "
@@ -114,19 +137,32 @@ def check_1_3(prediction, solved):
 def check_1_4(results, smallest_switch_scale):
     r"""Explore: ``results = {scale: worst distance of the AND unit's outputs from 0/1}``;
     ``smallest_switch_scale``: the smallest scale whose worst distance is below 0.05."""
-    res = _results_dict(results)
-    answer = _answered(smallest_switch_scale, "smallest_switch_scale")
+    res = _results_dict(results, key_name="scale")
+    _answered(smallest_switch_scale, "smallest_switch_scale")
+    for k in res:
+        if not 0 < k <= 1e4:
+            raise Wrong(f"scale {_fmt(k)}: try positive scales such as 1, 2, 5, 10, 20.")
+    _verify(res, _worst_distance, "worst distance", 1e-6, diagnoses=(
+        ("at scale {k} you stored {got}, which is 1 minus the worst distance ({want}): store the distance "
+         "|output - target| itself, small when the unit is a switch.", lambda s: 1 - _worst_distance(s)),
+        ("at scale {k} you stored {got}, the MEAN distance over the four inputs; the exercise asks for the worst "
+         "(largest) one, {want}.", lambda s: _worst_distance(s, np.mean)),
+    ), how="and_unit_worst_distance({k}) gives", at="scale {k}")
+    answer = _setting(smallest_switch_scale, res, "smallest_switch_scale", "scale")
     switches = sorted(k for k, v in res.items() if v < 0.05)
     if not switches:
-        raise Wrong(f"none of the scales you tried ({', '.join(f'{k:g}' for k in sorted(res))}) makes the unit a "
+        raise Wrong(f"none of the scales you tried ({', '.join(_fmt(k) for k in sorted(res))}) makes the unit a "
                     f"switch (worst distance < 0.05): try larger scales, e.g. 10, 20, 50.")
-    if answer not in res:
-        raise Wrong(f"{answer!r} is not one of the scales you tried ({', '.join(f'{k:g}' for k in sorted(res))}); "
-                    f"answer with one of them.")
     if res[answer] >= 0.05:
-        raise Wrong(f"at scale {answer:g} the worst output is {res[answer]:.3g} away from 0 or 1, not below 0.05: "
-                    f"the unit is still a soft, graded detector there.")
+        raise Wrong(f"at scale {_fmt(answer)} the worst output is {res[answer]:.3g} away from 0 or 1, not below "
+                    f"0.05: the unit is still a soft, graded detector there.")
     if answer != switches[0]:
-        raise Wrong(f"scale {answer:g} works, but a smaller one you tried, {switches[0]:g}, already does "
+        raise Wrong(f"scale {_fmt(answer)} works, but a smaller one you tried, {_fmt(switches[0])}, already does "
                     f"(worst distance {res[switches[0]]:.3g}).")
-    return f"from scale {answer:g} on, the unit behaves as a logic gate"
+    return f"from scale {_fmt(answer)} on, the unit behaves as a logic gate"
+
+
+def _worst_distance(scale, reduce=np.max):
+    """The notebook's ``and_unit_worst_distance``: max |σ(s x1 + s x2 - 1.5 s) - AND(x1, x2)| over the 4 inputs."""
+    out = _sigmoid(_XOR_X @ np.array([scale, scale]) - 1.5 * scale)     # (4,)
+    return float(reduce(np.abs(out - np.array(_GATES["AND"]))))

@@ -1,10 +1,12 @@
 """Exercise checks for Lesson 02: autoencoder basics."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _close, _compare,
-                        _exercise, _prediction, _probs, _results_dict, _rng)
+from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _close, _compare, _digits,
+                        _exercise, _fmt, _number, _prediction, _probs, _results_dict, _rng, _setting, _verify)
 
 __all__ = ['check_2_1', 'check_2_2', 'check_2_3', 'check_2_4']
 
@@ -71,6 +73,8 @@ def check_2_2(principal_angles):
     Q = np.eye(6)[:, :2]
     R = np.stack([np.eye(6)[:, 0], np.cos(0.3) * np.eye(6)[:, 1] + np.sin(0.3) * np.eye(6)[:, 2]], 1)
     cases.append((Q, R))                                                 # known answer: 0° and 17.2°
+    A0 = _rng(0).normal(0, 1, (20, 3))
+    cases.append((A0, A0))        # one subspace twice: the top singular value is 1 + 2e-16, arccos needs a clip
     for dt in DTYPES:
         for A_, B_ in cases:
             A_, B_ = A_.astype(dt), B_.astype(dt)
@@ -93,6 +97,10 @@ def check_2_2(principal_angles):
                 "when A and B have orthonormal columns.":
                     lambda: np.sort(np.degrees(np.arccos(np.clip(raw, -1, 1)))),
             }
+            if g.shape == want.shape and np.all(g == 0) and not np.allclose(want, 0, atol=1e-3):
+                raise Wrong(f"every angle you returned is 0, but these two subspaces differ (expected "
+                            f"{np.array2string(want, precision=3)} degrees). Orthonormalise the COLUMNS of A and B "
+                            f"(np.linalg.qr(A)): the rows of A (n, k) span all of R^k, which always gives 0°.")
             if g.shape == want.shape and not np.all(np.isfinite(g)):
                 raise Wrong("the result contains NaN: rounding can push a cosine slightly above 1, where arccos is "
                             "undefined; clip the singular values to [-1, 1] first.")
@@ -105,8 +113,11 @@ def check_2_2(principal_angles):
 @_exercise("2.3", "write your prediction in the cell above")
 def check_2_3(prediction, loss_minibatch, loss_full_batch, epochs):
     r"""Prediction: after the same number of epochs, which reaches the lower training loss, "minibatch" or "full batch"."""
+    loss_minibatch = _number(loss_minibatch, "loss_minibatch", "the notebook's measured loss")
+    loss_full_batch = _number(loss_full_batch, "loss_full_batch", "the notebook's measured loss")
+    epochs = _number(epochs, "epochs", "the number of epochs")
     outcome = "minibatch" if loss_minibatch < loss_full_batch else "full batch"
-    measured = (f"after {epochs} epoch(s), minibatches reached {loss_minibatch:.3g} and full batch {loss_full_batch:.3g} "
+    measured = (f"after {epochs:g} epoch(s), minibatches reached {loss_minibatch:.3g} and full batch {loss_full_batch:.3g} "
                 f"(cross-entropy per digit, nats)")
     why = ("Per epoch, minibatches take many small steps (one per batch) where full-batch descent takes one, "
            "so they get much further for the same pass over the data. (Both runs here share lr 0.1; the "
@@ -119,15 +130,40 @@ def check_2_3(prediction, loss_minibatch, loss_full_batch, epochs):
 @_exercise("2.4", "fill in `results` and `best_m` in the cell above")
 def check_2_4(results, best_m):
     r"""Explore: ``results = {n_hidden: held-out loss}`` (at least 3 sizes); ``best_m`` = the size with the lowest loss."""
-    res = _results_dict(results)
-    m = _answered(best_m, "best_m")
-    if m not in res:
-        raise Wrong(f"{m!r} is not one of the sizes you tried ({', '.join(str(k) for k in sorted(res))}).")
-    best = min(res, key=res.get)
-    worst = max(res, key=res.get)
+    res = _results_dict(results, key_name="size", allow_nan=True)
+    _answered(best_m, "best_m")
+    for k in res:
+        if k != int(k) or not 1 <= k <= 784:
+            raise Wrong(f"n_hidden = {_fmt(k)}: a size is a whole number of hidden units from 1 to 784.")
+    truth = _verify(res, lambda m: _held_out(int(m))[0], "held-out loss", 1e-4, diagnoses=(
+        ("for n_hidden = {k} you stored {got}, the loss on the TRAINING digits ({want} on the held-out ones): "
+         "score with ae.loss(X_test), the digits the model never saw.", lambda m: _held_out(int(m))[1]),
+    ), precision="the experiment trains in float32; do not round the losses or change the data's dtype",
+        at="n_hidden = {k}")
+    m = _setting(best_m, res, "best_m", "size")
+    finite = {k: v for k, v in truth.items() if np.isfinite(v)}
+    if not finite:
+        raise Wrong("every run diverged: use the sizes of the exercise (2, 8, 32...).")
+    if not np.isfinite(res[m]):
+        raise Wrong(f"the run with n_hidden = {int(m)} diverged (its loss is NaN): it cannot be the best.")
+    best, worst = min(finite, key=finite.get), max(finite, key=finite.get)
     if m == worst and m != best:
-        raise Wrong(f"n_hidden = {m} has the HIGHEST held-out loss you measured ({res[m]:.3g}); the lowest is "
-                    f"{res[best]:.3g} at n_hidden = {best}. Lower loss = better reconstruction.")
+        raise Wrong(f"n_hidden = {int(m)} has the HIGHEST held-out loss you measured ({res[m]:.3g}); the lowest is "
+                    f"{res[best]:.3g} at n_hidden = {int(best)}. Lower loss = better reconstruction.")
     if m != best:
-        raise Wrong(f"n_hidden = {best} has a lower held-out loss ({res[best]:.3g}) than n_hidden = {m} ({res[m]:.3g}).")
-    return f"n_hidden = {m} reconstructs held-out digits best among the sizes you tried"
+        raise Wrong(f"n_hidden = {int(best)} has a lower held-out loss ({res[best]:.3g}) than n_hidden = {int(m)} "
+                    f"({res[m]:.3g}).")
+    return (f"n_hidden = {int(m)} reconstructs held-out digits best among the sizes you tried; your numbers "
+            f"match a re-run with the same seed")
+
+
+@functools.lru_cache(maxsize=None)
+def _held_out(n_hidden):
+    """The notebook's ``held_out_loss``, re-run here: (held-out loss, training loss) of the same model."""
+    from .. import Autoencoder
+    X_train, X_test = _digits("train", 1000), _digits("test", 500)
+    ae = Autoencoder(784, n_hidden, seed=0)
+    history = ae.fit(X_train, epochs=3, batch_size=50, lr=0.01, optimizer="adam", seed=0, on_divergence="stop")
+    if history.diverged:
+        return float("nan"), float("nan")
+    return float(ae.loss(X_test)), float(ae.loss(X_train))

@@ -1,10 +1,12 @@
 """Exercise checks for Lesson 03: deriving the gradients."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _call, _compare, _exercise,
-                        _prediction, _probs, _results_dict, _rng, _sigmoid)
+from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _call, _compare, _digits, _exercise,
+                        _fmt, _number, _prediction, _probs, _results_dict, _rng, _setting, _sigmoid, _verify)
 
 __all__ = ['check_3_1', 'check_3_2', 'check_3_3', 'check_3_4']
 
@@ -78,6 +80,9 @@ def check_3_2(tied_grad_W):
                 "Use dA2 = z - x, not x - z.": -want,
                 "you returned the two paths' gradients combined with a minus; both paths add: dW = dW_enc + dW_decᵀ.":
                     enc - dec,
+                "you returned the two paths' gradients combined with a minus (decoder minus encoder); both paths "
+                "add: dW = dW_enc + dW_decᵀ.":
+                    dec - enc,
             }
             if batch > 1:
                 wrong[f"not averaged over the batch: divide by the batch size (here {batch}), the loss is a mean "
@@ -89,6 +94,8 @@ def check_3_2(tied_grad_W):
 @_exercise("3.3", "write your prediction in the cell above")
 def check_3_3(prediction, loss_before, loss_after):
     r"""Prediction: does the loss go "down" or "up" after ``W_new = W_old + ε · quoted_formula``?"""
+    loss_before = _number(loss_before, "loss_before", "the notebook's measured loss")
+    loss_after = _number(loss_after, "loss_after", "the notebook's measured loss")
     outcome = "down" if loss_after < loss_before else "up"
     measured = f"the loss went from {loss_before:.3g} to {loss_after:.3g}"
     why = ("The quoted formulas are the NEGATIVE gradient (they are built from x - z). Adding them is a "
@@ -101,15 +108,49 @@ def check_3_3(prediction, loss_before, loss_after):
 def check_3_4(results, best_eps):
     r"""Explore: ``results = {eps: worst relative error of the finite-difference check}`` in float32;
     ``best_eps``: the step with the smallest error."""
-    res = _results_dict(results)
-    e = _answered(best_eps, "best_eps")
-    if e not in res:
-        raise Wrong(f"{e!r} is not one of the steps you tried ({', '.join(f'{k:g}' for k in sorted(res))}).")
+    res = _results_dict(results, key_name="step")
+    _answered(best_eps, "best_eps")
+    for k in res:
+        if not 0 < k <= 10:
+            raise Wrong(f"eps = {_fmt(k)}: try positive steps between 1 and 1e-6.")
+    tiny = [k for k in sorted(res) if np.isfinite(res[k]) and res[k] < 1e-5 <= _fd_error(k, "float32") / 100]
+    if tiny:
+        k = tiny[0]
+        raise Wrong(f"at eps = {_fmt(k)} you stored a relative error of {res[k]:.2g}; in float32 it is "
+                    f"{_fd_error(k, 'float32'):.3g} (float32 keeps about 7 digits, so an error of {res[k]:.0e} is "
+                    f"impossible there): a precision problem, your experiment ran in float64. Run "
+                    f"fd_relative_error as given, on the float32 model ae32 and X32: rounding is what this "
+                    f"exercise is about.")
+    _verify(res, lambda eps: _fd_error(eps, "float32"), "relative error", 1e-3, diagnoses=(
+        ("at eps = {k} you stored {got}, the absolute error; the exercise asks for the relative error "
+         "|fd - exact| / |exact| ({want}).", lambda eps: _fd_error(eps, "float32", relative=False)),
+    ), how="fd_relative_error({k}) gives", at="eps = {k}",
+        precision="the check runs in float32 (ae32, X32); do not round the errors or change the dtype")
+    e = _setting(best_eps, res, "best_eps", "step")
     best = min(res, key=res.get)
     if e == min(res) and e != best:
-        raise Wrong(f"the smallest step is not the most accurate: at eps = {e:g} the error is {res[e]:.3g}, at "
-                    f"{best:g} it is {res[best]:.3g}. In float32, L(θ+ε) - L(θ-ε) loses most of its digits to "
+        raise Wrong(f"the smallest step is not the most accurate: at eps = {_fmt(e)} the error is {res[e]:.3g}, at "
+                    f"{_fmt(best)} it is {res[best]:.3g}. In float32, L(θ+ε) - L(θ-ε) loses most of its digits to "
                     f"rounding when ε is tiny.")
     if e != best:
-        raise Wrong(f"eps = {best:g} gave a smaller error ({res[best]:.3g}) than eps = {e:g} ({res[e]:.3g}).")
-    return f"eps = {e:g}: too large a step measures curvature, too small a step measures rounding"
+        raise Wrong(f"eps = {_fmt(best)} gave a smaller error ({res[best]:.3g}) than eps = {_fmt(e)} "
+                    f"({res[e]:.3g}).")
+    return f"eps = {_fmt(e)}: too large a step measures curvature, too small a step measures rounding"
+
+
+@functools.lru_cache(maxsize=None)
+def _fd_error(eps, dtype, relative=True):
+    """The notebook's ``fd_relative_error(eps)`` (W[3, 400] of a 784-16 AE, 50 digits), in ``dtype``."""
+    from .. import Autoencoder
+    X = _digits("train", 50).astype(dtype)                         # (50, 784)
+    ae = Autoencoder(784, 16, seed=1)
+    exact = ae.astype("float64").loss_and_grads(X.astype(np.float64))[1]["W"][3, 400]
+    m = ae.astype(dtype)
+    w0 = m.params["W"][3, 400]
+    step = np.dtype(dtype).type(eps)
+    m.params["W"][3, 400] = w0 + step
+    up = m.loss(X)
+    m.params["W"][3, 400] = w0 - step
+    down = m.loss(X)
+    err = abs((up - down) / (2 * eps) - exact)
+    return float(err / abs(exact) if relative else err)

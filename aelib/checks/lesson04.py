@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _exercise,
-                        _prediction, _results_dict, _rng)
+from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _exercise, _fmt,
+                        _number, _prediction, _results_dict, _rng, _setting, _verify)
 
 __all__ = ['check_4_1', 'check_4_2', 'check_4_3']
 
@@ -24,7 +24,9 @@ def check_4_1(inverse_decoder):
             want = (np.arctanh(Hd) - bd) @ Wd
             got = _call(inverse_decoder, H.copy(), W.copy(), b.copy(), name="inverse_decoder", shape_hint=(
                 " A matrix product got shapes that do not fit: here the code (batch, n_hidden) goes back to "
-                "(batch, n_visible) through W itself, (n_hidden, n_visible): (...) @ W, not @ W.T."))
+                "(batch, n_visible) through W itself, (n_hidden, n_visible): (...) @ W, not @ W.T."), broadcast_hint=(
+                " b has one entry per hidden unit, shape (n_hidden,), like a row of H: subtract it from arctanh(H) "
+                "BEFORE the product with W (after it the rows have n_visible entries)."))
             g = _array(got, "inverse_decoder")
             if g.shape == want.shape and not np.all(np.isfinite(g)):
                 raise Wrong("the result contains NaN or inf: arctanh only accepts values in (-1, 1). Apply it to H "
@@ -44,10 +46,17 @@ def check_4_1(inverse_decoder):
 def check_4_2(prediction, n_params_tied, n_params_untied, val_tied, val_untied):
     r"""Prediction: which has the lower held-out loss after the same training, "tied", "untied" or "about equal"
     (within 2 %)."""
+    n_params_tied = _number(n_params_tied, "n_params_tied", "the tied model's parameter count")
+    n_params_untied = _number(n_params_untied, "n_params_untied", "the untied model's parameter count")
+    val_tied = _number(val_tied, "val_tied", "the tied model's held-out loss")
+    val_untied = _number(val_untied, "val_untied", "the untied model's held-out loss")
+    if min(val_tied, val_untied) <= 0 or not np.isfinite(val_tied + val_untied):
+        raise Wrong(f"the losses {val_tied:.3g} and {val_untied:.3g} are not cross-entropies (positive, finite): run "
+                    f"the experiment cell as given.")
     rel = (val_untied - val_tied) / val_tied
     outcome = "about equal" if abs(rel) < 0.02 else "tied" if rel > 0 else "untied"
-    measured = (f"held-out loss tied {val_tied:.3g} ({n_params_tied:,} parameters) vs untied {val_untied:.3g} "
-                f"({n_params_untied:,} parameters), a {100 * abs(rel):.2g} % difference")
+    measured = (f"held-out loss tied {val_tied:.3g} ({int(n_params_tied):,} parameters) vs untied {val_untied:.3g} "
+                f"({int(n_params_untied):,} parameters), a {100 * abs(rel):.2g} % difference")
     why = {"tied": "The tied model was ahead in this short run; both start with b' = 0, and lesson 04's claim check "
                    "shows that from this start an untied net can stay on the average-digit plateau while the tied one "
                    "leaves it. From the average-digit start, untied was ahead at every size once trained for 6 epochs "
@@ -62,20 +71,30 @@ def check_4_2(prediction, n_params_tied, n_params_untied, val_tied, val_untied):
 def check_4_3(results, first_bad_h):
     r"""Explore: ``results = {h: |arctanh(h + 0.001) - arctanh(h)|}`` (NaN allowed past 1); ``first_bad_h``: the
     smallest ``h`` you tried where that error is NaN or larger than 1."""
-    _answered(results, "results")
-    if isinstance(results, dict):
-        results = {k: (float("nan") if v is None else v) for k, v in results.items()}
-    res = _results_dict(results)
-    h = _answered(first_bad_h, "first_bad_h")
+    res = _results_dict(results, key_name="h", allow_nan=True)
+    _answered(first_bad_h, "first_bad_h")
+    for k in res:
+        if not -1 < k < 1:
+            raise Wrong(f"h = {_fmt(k)}: a tanh code lies in (-1, 1); try values between 0.5 and 0.9999.")
+    _verify(res, _arctanh_error, "error", 1e-6, diagnoses=(
+        ("at h = {k} you stored {got}, which is arctanh(h) itself; the exercise asks how much a 0.001 change moves "
+         "it: |arctanh(h + 0.001) - arctanh(h)| = {want}.", lambda h: float(np.arctanh(h))),
+        ("at h = {k} you stored {got}, with a step of 0.01; the exercise's error is for h + 0.001: {want}.",
+         lambda h: _arctanh_error(h, 0.01)),
+    ), how="arctanh_error({k}) gives", at="h = {k}")
+    h = _setting(first_bad_h, res, "first_bad_h", "value of h")
     bad = sorted(k for k, v in res.items() if not np.isfinite(v) or v > 1)
     if not bad:
-        raise Wrong(f"none of the h you tried ({', '.join(f'{k:g}' for k in sorted(res))}) gives an error above 1 "
+        raise Wrong(f"none of the h you tried ({', '.join(_fmt(k) for k in sorted(res))}) gives an error above 1 "
                     f"or NaN: try values closer to 1, such as 0.999, 0.9995, 0.9999.")
-    if h not in res:
-        raise Wrong(f"{h!r} is not one of the h you tried.")
     if h not in bad:
         raise Wrong(f"at h = {h:g} the error is {res[h]:.3g}, still small; a 0.001 error only becomes larger than 1 "
                     f"(or NaN) from h = {bad[0]:g} on among your values.")
     if h != bad[0]:
         raise Wrong(f"h = {h:g} is bad, but a smaller value you tried, {bad[0]:g}, already is ({res[bad[0]]:.3g}).")
     return f"near 1, arctanh turns a 0.001 error into {res[h]:.3g}"
+
+
+def _arctanh_error(h, delta=0.001):
+    """The notebook's ``arctanh_error``: |arctanh(h + delta) - arctanh(h)| (inf or NaN past 1)."""
+    return float(abs(np.arctanh(h + delta) - np.arctanh(h)))

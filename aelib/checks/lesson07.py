@@ -1,10 +1,12 @@
 """Exercise checks for Lesson 07: reusing trained weights."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _exercise,
-                        _prediction, _results_dict, _rng)
+from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _digits,
+                        _exercise, _fmt, _number, _prediction, _results_dict, _rng, _setting, _short, _verify)
 
 __all__ = ['check_7_1', 'check_7_2', 'check_7_3', 'check_7_4']
 
@@ -27,6 +29,14 @@ def check_7_1(transplant):
                 raise Wrong("return the target model (the one you changed), not a new object or the source.")
             if any(not np.array_equal(src.params[k], keep[k]) for k in keep):
                 raise Wrong("the source model was changed: read its weights, write only into the target.")
+            for name, shape in (("W", keep["W"].shape), ("b", (4,)), ("b_prime", (9,))):
+                p = tgt.params[name]
+                if not isinstance(p, np.ndarray) or p.shape != shape or p.dtype != np.dtype(dt):
+                    got = (f"{_short(p, 20)} (a Python {type(p).__name__}, not an array)" if not isinstance(p, np.ndarray)
+                           else f"an array of shape {p.shape}, dtype {p.dtype}")
+                    raise Wrong(f"target.params[{name!r}] is {got}; it must stay an array of shape {shape} in the "
+                                f"model's dtype ({dt}), or training cannot update it in place. Use "
+                                f"target.set_params({name}=...), which copies into the existing array.")
             W = tgt.params["W"]
             if W.shape != keep["W"].shape:
                 raise Wrong(f"target W has shape {W.shape}, expected {keep['W'].shape}.")
@@ -52,7 +62,8 @@ def check_7_2(code_sparsity):
     m = 6
     for batch in BATCHES:
         for dt in DTYPES:
-            H = _rng(80 + batch).random((batch, m)).astype(dt) ** 3 + 0.01
+            H = (_rng(80 + batch).random((batch, m)) ** 3 + 0.01) * _rng(90 + batch).choice([-1, 1], (batch, m))
+            H = H.astype(dt)                                      # (batch, m), signed codes (tanh units)
             Hd = H.astype(np.float64)
 
             def hoyer(A, axis):
@@ -73,6 +84,9 @@ def check_7_2(code_sparsity):
                     ((m - np.abs(Hd).sum(1) / (Hd ** 2).sum(1)) / (m - 1)).mean(),
                 "the sign is flipped: s = (√m - ‖h‖₁/‖h‖₂) / (√m - 1) lies between 0 (flat) and 1 (one-hot).":
                     -want,
+                "the absolute value is missing in ‖h‖₁ = Σ |h|: codes can be negative (tanh units), and then Σ h "
+                "is not the L1 norm.":
+                    ((np.sqrt(m) - Hd.sum(1) / np.sqrt((Hd ** 2).sum(1))) / (np.sqrt(m) - 1)).mean(),
                 "you computed it over the whole matrix at once; compute it per code (each row), then average.":
                     hoyer(Hd.reshape(-1), 0) if batch > 1 else None,
             }
@@ -91,6 +105,8 @@ def check_7_2(code_sparsity):
 def check_7_3(prediction, loss_random, loss_transplanted):
     r"""Prediction: after the same short training, which sigmoid AE has the lower held-out loss, "random" start or
     "transplanted" (W from a trained AE, biases zero)."""
+    loss_random = _number(loss_random, "loss_random", "the random start's held-out loss")
+    loss_transplanted = _number(loss_transplanted, "loss_transplanted", "the transplanted start's held-out loss")
     outcome = "transplanted" if loss_transplanted < loss_random else "random"
     measured = f"held-out loss: random start {loss_random:.3g}, transplanted start {loss_transplanted:.3g}"
     why = ("One likely reason: the transplanted W already holds useful stroke detectors, so mainly the biases have "
@@ -105,22 +121,48 @@ def check_7_3(prediction, loss_random, loss_transplanted):
 def check_7_4(results, best_scale):
     r"""Explore: ``results = {scale: final training loss, or float('nan') if the run diverged}`` for transplanted
     weights multiplied by ``scale``; ``best_scale``: the scale with the lowest final loss."""
-    _answered(results, "results")
-    if isinstance(results, dict):
-        results = {k: (float("nan") if v is None else v) for k, v in results.items()}
-    res = _results_dict(results)
-    s = _answered(best_scale, "best_scale")
-    finite = {k: v for k, v in res.items() if np.isfinite(v)}
+    res = _results_dict(results, key_name="scale", allow_nan=True)
+    _answered(best_scale, "best_scale")
+    for k in res:
+        if not 0 < k <= 100:
+            raise Wrong(f"scale {_fmt(k)}: try positive scales such as 0.1, 0.3, 1, 3, 10.")
+    truth = _verify(res, lambda s: _relu_from_donor(s)[0], "final loss", 1e-4, diagnoses=(
+        ("at scale {k} you stored {got}, the loss after the FIRST epoch; the exercise asks for the final one, "
+         "history.train_loss[-1] = {want}.", lambda s: _relu_from_donor(s)[1]),
+        ("at scale {k} you stored {got}, a held-out loss; the exercise asks for the final TRAINING loss, "
+         "history.train_loss[-1] = {want}.", lambda s: _relu_from_donor(s)[2]),
+    ), at="scale {k}", precision="the experiment trains in float32; do not round the losses or change the dtype")
+    s = _setting(best_scale, res, "best_scale", "scale")
+    finite = {k: v for k, v in truth.items() if np.isfinite(v)}
     if not finite:
         raise Wrong("every run diverged: try smaller scales, e.g. 0.1 and 0.01.")
-    if s not in res:
-        raise Wrong(f"{s!r} is not one of the scales you tried ({', '.join(f'{k:g}' for k in sorted(res))}).")
     if not np.isfinite(res[s]):
-        raise Wrong(f"the run at scale {s:g} diverged (its loss is NaN): it cannot be the best.")
+        raise Wrong(f"the run at scale {_fmt(s)} diverged (its loss is NaN): it cannot be the best.")
     best, worst = min(finite, key=finite.get), max(finite, key=finite.get)
     if s == worst and s != best:
-        raise Wrong(f"scale {s:g} ended with the HIGHEST loss ({res[s]:.3g}); lower is better: scale {best:g} "
-                    f"reached {res[best]:.3g}.")
+        raise Wrong(f"scale {_fmt(s)} ended with the HIGHEST loss ({res[s]:.3g}); lower is better: scale "
+                    f"{_fmt(best)} reached {res[best]:.3g}.")
     if s != best:
-        raise Wrong(f"scale {best:g} reached a lower loss ({res[best]:.3g}) than scale {s:g} ({res[s]:.3g}).")
-    return f"scale {s:g} trains best among those you tried"
+        raise Wrong(f"scale {_fmt(best)} reached a lower loss ({res[best]:.3g}) than scale {_fmt(s)} ({res[s]:.3g}).")
+    return f"scale {_fmt(s)} trains best among those you tried; your numbers match a re-run with the same seeds"
+
+
+@functools.lru_cache(maxsize=None)
+def _donor():
+    """The notebook's donor: a 784-64 sigmoid AE, 8 epochs of Adam on 2,000 digits (seed 0)."""
+    from .. import Autoencoder
+    source = Autoencoder(784, 64, encoder="sigmoid", decoder="sigmoid", seed=0)
+    source.fit(_digits("train", 2000), epochs=8, batch_size=50, lr=0.01, optimizer="adam", seed=0)
+    return source.params["W"].copy()
+
+
+@functools.lru_cache(maxsize=None)
+def _relu_from_donor(scale):
+    """The notebook's ``relu_from_donor(scale)``, re-run: (final training loss or NaN, first-epoch loss, held-out)."""
+    from .. import Autoencoder
+    ae = Autoencoder(784, 64, encoder="relu", decoder="sigmoid", seed=1)
+    ae.set_params(W=scale * _donor(), b=0, b_prime=0)
+    history = ae.fit(_digits("train", 2000), epochs=2, batch_size=50, lr=0.1, seed=0, on_divergence="stop")
+    if history.diverged:
+        return float("nan"), float("nan"), float("nan")
+    return float(history.train_loss[-1]), float(history.train_loss[0]), float(ae.loss(_digits("test", 500)))

@@ -504,3 +504,25 @@ def test_loss_values_worked_by_hand():
     z2, x2 = np.repeat(z, 2, axis=0), np.repeat(x, 2, axis=0)
     assert ce.value(z2, x2) == pytest.approx(0.733969, abs=1e-6)
     np.testing.assert_allclose(ce.grad(z2, x2), [[-0.625, 0.833333]] * 2, atol=1e-6)
+
+
+def test_minibatch_sgd_with_separate_targets_worked_step_by_step():
+    """A Network with its own targets, 3 batches of 2 per epoch: fit must take exactly the steps of
+    this loop (the seeded permutation, each batch's inputs with *their* targets, one SGD step each)."""
+    rng = np.random.default_rng(1)
+    X, T = rng.random((6, 3)), rng.random((6, 2))
+    net = aelib.Network([3, 2], ["sigmoid"], seed=0, dtype="float64")
+    ref = net.copy()
+    hist = net.fit(X, target=T, epochs=2, batch_size=2, lr=0.5, loss="squared_error", seed=5)
+    order_rng = np.random.default_rng(5)
+    for epoch in range(2):
+        order, losses = order_rng.permutation(6), []
+        for start in range(0, 6, 2):
+            idx = order[start:start + 2]
+            value, grads = ref.loss_and_grads(X[idx], target=T[idx], loss="squared_error")
+            losses.append(value)
+            for k in ref.params:
+                ref.params[k] -= 0.5 * grads[k]
+        assert hist.train_loss[epoch] == pytest.approx(np.mean(losses), rel=1e-12)
+    for k in ref.params:
+        np.testing.assert_allclose(net.params[k], ref.params[k], rtol=1e-12, atol=1e-15)

@@ -6,7 +6,7 @@ reconstruction error of an input is an *anomaly score*: the higher, the less dig
 * :func:`reconstruction_errors`: one score per input, :math:`e_i = \sum_k (x_{ik} - z_{ik})^2`
   (squared error summed over the pixels, the course's units; ``z`` the model's reconstruction).
 * :func:`non_digits`: inputs that are not digits, generated (nothing downloads): thick bars,
-  noise with the ink of a digit, inverted digits :math:`1 - x`, shifted digits.
+  noise with the ink of a digit, inverted digits :math:`1 - x`, digits shifted by 2 pixels.
 * :func:`roc_curve` / :func:`roc_auc`: how well a threshold on the score separates anomalies
   from normal inputs. For every threshold :math:`t`, the true-positive rate is the fraction of
   anomalies with score :math:`> t` and the false-positive rate the fraction of normal inputs
@@ -69,7 +69,8 @@ def non_digits(kind: str, n: int, seed=0, digits=None):
       horizontal or vertical bars;
     * ``"noise"``: each pixel on (value 1) with probability 0.13, about the ink of an average digit;
     * ``"inverted"``: :math:`1 - x` for ``n`` of the given ``digits`` (white background);
-    * ``"shifted"``: the given ``digits`` moved 8 pixels right and 8 down (cut at the border).
+    * ``"shifted"``: the given ``digits`` moved 2 pixels right and 2 down (still digits to a person,
+      but off-centre, unlike every training digit).
 
     ``digits``: an ``(N, 784)`` array to invert or shift (its first ``n`` rows are used); needed for
     those two kinds.
@@ -92,7 +93,7 @@ def non_digits(kind: str, n: int, seed=0, digits=None):
         raise ValueError(f"The 'digits' parameter of {owner} must have at least n = {n} rows. "
                          f"Got {D.shape[0]} instead.")
     D = D[:n].astype(np.float32)
-    return 1 - D if kind == "inverted" else shift_images(D, 8, 8)
+    return 1 - D if kind == "inverted" else shift_images(D, 2, 2)
 
 
 def _scores(s_normal, s_anomalous, owner):

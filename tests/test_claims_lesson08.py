@@ -52,14 +52,17 @@ def test_the_claim_data_have_every_class_and_no_test_digit_in_fitting():
     assert not any(r.tobytes() in fit_rows for r in test.X[:200])
 
 
-def test_the_claim_is_registered_and_quick_is_a_subset_of_thorough():
+def test_the_claim_is_registered_and_the_notebook_budget_runs_identically_in_both_modes():
     from aelib.claims import registry
     registry.load_all()
     assert "08.probe" in registry.REGISTRY
-    assert set(lesson08.SIZES["quick"]) <= set(lesson08.SIZES["thorough"])
-    assert set(lesson08.ARMS["quick"]) <= set(lesson08.ARMS["thorough"])
-    assert set(lesson08.GRID["quick"]) <= set(lesson08.GRID["thorough"])
-    assert len(lesson08.SEEDS["quick"]) >= 3 and len(lesson08.SEEDS["thorough"]) >= 5
+    quick, thorough = lesson08.budgets("quick"), lesson08.budgets("thorough")
+    assert quick == ["10 epochs"] and set(quick) < set(thorough)
+    assert len(lesson08.SEEDS) >= 5 and len(lesson08.GRID) >= 3
+    longest = max(lesson08.BUDGETS[b]["epochs"] for b in thorough)
+    assert longest >= 3 * lesson08.BUDGETS["10 epochs"]["epochs"]          # a longer budget, thorough only
+    assert lesson08.arm_name("plain AE", 16, "10 epochs") == "plain AE, m=16"
+    assert lesson08.arm_name("plain AE", 16, "30 epochs") == "plain AE, m=16, 30 epochs"
 
 
 def test_probe_accuracy_is_perfect_on_separable_codes_and_chance_on_shuffled_labels():

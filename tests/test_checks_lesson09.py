@@ -169,11 +169,24 @@ def test_9_4_judges_the_prediction_against_the_measurement(capsys):
     assert not ok and "must be one of" in line
 
 
-def test_9_5_reads_the_trend_from_the_learners_numbers(capsys):
-    assert run(c9.check_9_5, {0.5: 6.0, 1: 5.0, 4: 3.0}, "falls", capsys=capsys)[0]
-    ok, line = run(c9.check_9_5, {0.5: 6.0, 1: 5.0, 4: 3.0}, "rises", capsys=capsys)
-    assert not ok and "say 'falls'" in line
-    assert run(c9.check_9_5, {0.5: 6.0, 1: 7.0, 4: 3.0}, "neither", capsys=capsys)[0]
+def _kl(beta, which="held-out", term="kl"):
+    return c9._vae_terms(beta)[which][term]
+
+
+def test_9_5_reruns_the_sweep_and_reads_the_trend_from_the_numbers(capsys):
+    good = {b: _kl(b) for b in (0.25, 1, 4)}
+    truth = "falls" if good[0.25] > good[1] > good[4] else "rises" if good[0.25] < good[1] < good[4] else "neither"
+    ok, line = run(c9.check_9_5, good, truth, capsys=capsys)
+    assert ok, line
+    wrong_trend = "rises" if truth != "rises" else "falls"
+    ok, line = run(c9.check_9_5, good, wrong_trend, capsys=capsys)
+    assert not ok and f"say '{truth}'" in line
+    ok, line = run(c9.check_9_5, {b: _kl(b, "training") for b in (0.25, 1, 4)}, truth, capsys=capsys)
+    assert not ok and "TRAINING digits" in line
+    ok, line = run(c9.check_9_5, {b: _kl(b, term="reconstruction") for b in (0.25, 1, 4)}, truth, capsys=capsys)
+    assert not ok and "reconstruction term" in line
+    ok, line = run(c9.check_9_5, {0.25: good[0.25], 1: good[1], 4: 1.01 * good[4]}, truth, capsys=capsys)
+    assert not ok and "β = 4" in line
     ok, line = run(c9.check_9_5, {0.5: 6.0, 1: -5.0, 4: 3.0}, "falls", capsys=capsys)
     assert not ok and "never negative" in line
     ok, line = run(c9.check_9_5, {0.5: 6.0, 1: 5.0}, "falls", capsys=capsys)

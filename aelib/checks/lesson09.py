@@ -1,12 +1,12 @@
 """Exercise checks for Lesson 09: the variational autoencoder."""
 from __future__ import annotations
 
-import numbers
+import functools
 
 import numpy as np
 
-from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _exercise,
-                        _prediction, _results_dict, _rng)
+from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _digits, _exercise,
+                        _fmt, _prediction, _results_dict, _rng, _short, _verify)
 
 __all__ = ['check_9_1', 'check_9_2', 'check_9_3', 'check_9_4', 'check_9_5']
 
@@ -205,27 +205,51 @@ def check_9_4(prediction, reconstruction_by_beta):
     return _prediction("9.4", prediction, ("higher", "lower"), measured, outcome, why)
 
 
+@functools.lru_cache(maxsize=None)
+def _vae_terms(beta):
+    """The exercise notebook's ``train_vae(beta)``, re-run, scored on its held-out and its training digits."""
+    from ..vae import VAE
+    X_fit, X_val = _digits("train", 2000), _digits("train", 4000)[3500:]
+    vae = VAE(784, 64, 2, beta=beta, seed=0, init="recommended").init_output_bias(X_fit)
+    vae.fit(X_fit, epochs=6, batch_size=50, lr=0.01, optimizer="adam", seed=0)
+    return {"held-out": vae.loss_terms(X_val), "training": vae.loss_terms(X_fit)}
+
+
 @_exercise("9.5", "fill in `results` and `trend` in the cell above")
 def check_9_5(results, trend):
-    r"""Explore: ``results = {beta: KL in nats per digit}`` for at least 3 values of β; ``trend``: "falls",
-    "rises" or "neither", how the KL changes as β grows, read from your own numbers."""
-    res = _results_dict(results)
+    r"""Explore: ``results = {beta: KL on the held-out digits}`` (``train_vae(beta).loss_terms(X_val)["kl"]``) for at
+    least 3 values of β; ``trend``: "falls", "rises" or "neither", how the KL changes as β grows.
+
+    The check re-trains each β with the notebook's settings and seed, so a KL measured on the training digits, or
+    another term stored instead of the KL, is named as such.
+    """
+    res = _results_dict(results, key_name="beta")
     for k in res:
-        if isinstance(k, bool) or not isinstance(k, numbers.Real) or k < 0:
-            raise Wrong(f"the keys of `results` must be the values of β you tried (numbers >= 0). Got {k!r}.")
+        if not 0 <= k <= 100:
+            raise Wrong(f"β = {_fmt(k)}: the keys of `results` must be the weights β you tried (numbers from 0 to "
+                        f"100 here).")
     neg = [k for k, kl in res.items() if kl < -1e-6]
     if neg:
-        raise Wrong(f"the KL for β = {neg[0]:g} is {res[neg[0]]:.3g} < 0: a KL divergence is never negative. Measure "
-                    f"it with vae.loss_terms(X)['kl'], or check the sign of your KL formula.")
+        raise Wrong(f"the KL for β = {_fmt(neg[0])} is {res[neg[0]]:.3g} < 0: a KL divergence is never negative. "
+                    f"Measure it with train_vae(beta).loss_terms(X_val)['kl'].")
+    _verify(res, lambda b: _vae_terms(b)["held-out"]["kl"], "KL", 1e-4, diagnoses=(
+        ("for β = {k} you stored {got}, the KL on the TRAINING digits; measure it on the held-out ones, "
+         "loss_terms(X_val)['kl']: {want}.", lambda b: _vae_terms(b)["training"]["kl"]),
+        ("for β = {k} you stored {got}, the reconstruction term; the exercise asks for the KL, "
+         "loss_terms(X_val)['kl']: {want}.", lambda b: _vae_terms(b)["held-out"]["reconstruction"]),
+        ("for β = {k} you stored {got}, the whole loss (reconstruction + β KL); the exercise asks for the KL alone, "
+         "loss_terms(X_val)['kl']: {want}.", lambda b: _vae_terms(b)["held-out"]["loss"]),
+    ), at="β = {k}", precision="the experiment trains in float32; do not round the KL or change the dtype")
     ans = _answered(trend, "trend")
-    if not isinstance(ans, str) or ans.strip().lower() not in ("falls", "rises", "neither"):
-        raise Wrong(f"`trend` must be 'falls', 'rises' or 'neither'. Got {ans!r}.")
+    if not isinstance(ans, str) or ans.strip().strip("'\"").lower() not in ("falls", "rises", "neither"):
+        raise Wrong(f"`trend` must be one of 'falls', 'rises' or 'neither' (a string). Got {_short(ans)}.")
     betas = sorted(res)
     kls = [res[b] for b in betas]
     truth = ("falls" if all(a > b for a, b in zip(kls, kls[1:])) else
              "rises" if all(a < b for a, b in zip(kls, kls[1:])) else "neither")
-    table = ", ".join(f"β = {b:g}: {res[b]:.3g}" for b in betas)
-    if ans.strip().lower() != truth:
+    table = ", ".join(f"β = {_fmt(b)}: {res[b]:.3g}" for b in betas)
+    if ans.strip().strip("'\"").lower() != truth:
         raise Wrong(f"your numbers ({table}) say '{truth}', you wrote {ans!r}. Read the KL column in order of β.")
-    return (f"{table}: " + ("the larger β, the less information each code carries" if truth == "falls" else
-                             "read it against the reconstruction: what did β buy?"))
+    return (f"{table}, matching a re-run with the same seed: "
+            + ("the larger β, the less information each code carries" if truth == "falls" else
+               "read it against the reconstruction: what did β buy?"))

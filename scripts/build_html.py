@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """Build static HTML handouts of the lessons (``make html``): open offline, maths and figures included.
 
-    python scripts/build_html.py                         # every notebook in notebooks/ -> _build/html/
+    python scripts/build_html.py                         # lessons, exercises, solutions -> _build/html/
     python scripts/build_html.py --out /tmp/h notebooks/00_start_here.ipynb
+
+The lessons (notebooks/) become ``_build/html/<name>.html``, the exercise and solution notebooks
+``_build/html/exercises/<name>.html`` and ``_build/html/solutions/<name>.html``; ``index.html``
+lists all three.
 
 The pages need no network at all:
 
@@ -20,6 +24,13 @@ The pages need no network at all:
 * **Figures**: images in outputs are embedded as ``data:`` URIs (nbconvert's default); images
   that markdown cells reference by path are embedded too.
 * **Widgets** cannot run in a static page: their outputs are replaced by a note saying so.
+* **Heading anchors** are those JupyterLab gives (the heading's text, spaces to ``-``), with a
+  formula written as its LaTeX source, never as MathML markup inside ``id``/``href``.
+* **Links between notebooks** (``02_x.ipynb``, ``../exercises/02_x.ipynb#Exercise-2.1``) point at
+  the handout pages when those are built in the same run; links to notebooks that are not stay as
+  they are and are reported.
+* **Alt text** of each figure: its titles, read from the code that drew it (``set_title``,
+  ``suptitle``, ``title=``), else the first sentence of the text cell above it.
 
 The notebooks are read, never modified. An ``index.html`` lists the lessons.
 """
@@ -28,11 +39,13 @@ from __future__ import annotations
 import argparse
 import copy
 import html
+import os
 import re
 import secrets
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 import nbformat
@@ -48,6 +61,12 @@ TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{% block data_png scoped %}
+{{ super() | replace('<img src=', '<img alt="' ~ (output.metadata.get('alt', '') | escape_html) ~ '" src=', 1) }}
+{%- endblock data_png %}
+{% block data_jpg scoped %}
+{{ super() | replace('<img src=', '<img alt="' ~ (output.metadata.get('alt', '') | escape_html) ~ '" src=', 1) }}
+{%- endblock data_jpg %}
 {%- block extra_css -%}
 <style type="text/css">
   math[display="block"] { display: block math; margin: 0.6em 0; }
@@ -74,6 +93,10 @@ _MATH = re.compile(
 # Fenced code blocks and inline code spans: never maths.
 _CODE = re.compile(r"(^|\n)(?P<fence>```|~~~).*?(\n(?P=fence)[^\n]*(?=\n|$)|$)|(?P<ticks>`+).+?(?P=ticks)", re.S)
 _UNKNOWN_COMMAND = re.compile(r"<m[io][^>]*>\\[A-Za-z]+</m[io]>")
+ANCHOR_SAFE = "?/:@!$&'()*+,;="  # what nbconvert leaves unquoted in a heading's id
+# The titles a plotting call gives a figure: ax.set_title("..."), fig.suptitle(f"..."), ax.set(title="...")
+_TITLE = re.compile(r"""(?:suptitle|set_title|\btitle)\s*[(=]\s*[rf]{0,2}(["'])(.+?)(?<!\\)\1""")
+GROUPS = {"notebooks": "", "exercises": "exercises", "solutions": "solutions"}  # folder -> subfolder of out
 
 
 @dataclass
@@ -81,6 +104,7 @@ class MathStore:
     """Formulas taken out of the markdown, keyed by placeholder, and the ones that failed."""
     nonce: str = field(default_factory=lambda: secrets.token_hex(4))
     mathml: dict = field(default_factory=dict)
+    source: dict = field(default_factory=dict)  # key -> the formula as written, delimiters included
     failed: list = field(default_factory=list)
 
     def add(self, latex: str, display: bool, where: str) -> str:
@@ -88,9 +112,19 @@ class MathStore:
         # a formula that wraps inside a blockquote carries the quote marker of its next line: drop it
         latex = re.sub(r"\n[ \t]*>[ \t]?", "\n", latex)
         self.mathml[key] = to_mathml(latex, display, where, self.failed)
+        self.source[key] = f"$${latex}$$" if display else f"${latex}$"
         return f"\n\n{key}\n\n" if display else key
 
     def put_back(self, page: str) -> str:
+        # in heading anchors (id="..." and href="#..."), a formula becomes its LaTeX source, URL-quoted
+        # as nbconvert quotes the rest of the anchor; MathML markup in an attribute shows as text
+        def anchor(m: re.Match) -> str:
+            value = m.group(2)
+            for key, latex in self.source.items():
+                value = value.replace(key, quote(latex.replace(" ", "-"), safe=ANCHOR_SAFE))
+            return f'{m.group(1)}"{value}"'
+        if self.source:
+            page = re.sub(r'(\bid=|\bhref=)"([^"]*MATHPH{}X[^"]*)"'.format(self.nonce), anchor, page)
         # a display placeholder sits alone in a paragraph: drop the <p> around it
         for key, markup in self.mathml.items():
             page = page.replace(f"<p>{key}</p>", markup).replace(key, markup)
@@ -167,11 +201,41 @@ def embed_markdown_images(nb, folder: Path) -> None:
         cell.source = pattern.sub(attach, cell.source)
 
 
+def _plain(text: str) -> str:
+    """Markdown (or a matplotlib title) as plain text for an ``alt`` attribute."""
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)      # images
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)   # links: their text
+    text = re.sub(r"^\s*(#+|>)\s*", "", text, flags=re.M)  # heading and quote markers
+    text = re.sub(r"<[^>]+>|[*`$\\]", "", text)           # tags, emphasis, code and maths marks
+    return " ".join(text.split())
+
+
+def figure_alt(source: str, caption: str, where: str) -> str:
+    """Alt text for the figures a code cell draws: the titles its plotting calls give them (an
+    f-string's fields shown as '…'), else the first sentence of the text cell above (the caption;
+    its heading only when it has nothing else)."""
+    titles = []
+    for _, title in _TITLE.findall(source):
+        title = _plain(re.sub(r"\{[^{}]*\}", "…", title))
+        if title and title not in titles:
+            titles.append(title)
+    if titles:
+        text = "Figure: " + "; ".join(titles)
+    elif _plain(caption):
+        prose = _plain("\n".join(line for line in caption.splitlines() if not line.lstrip().startswith("#")))
+        text = "Figure for: " + re.split(r"(?<=[a-z)\]][.!?])\s", prose or _plain(caption), maxsplit=1)[0]
+    else:
+        text = f"Figure in {where}"
+    return text if len(text) <= 250 else text[:249] + "…"
+
+
 def prepare(nb, store: MathStore, name: str) -> None:
-    """Mutate a copy of the notebook: maths to placeholders, widget outputs to a note."""
+    """Mutate a copy of the notebook: maths to placeholders, widget outputs to a note, alt text on figures."""
+    caption = ""
     for i, cell in enumerate(nb.cells):
         where = f"{name} cell {i}"
         if cell.cell_type == "markdown":
+            caption = cell.source
             cell.source = replace_maths(cell.source, store, where)
         elif cell.cell_type == "code":
             for out in cell.get("outputs", []):
@@ -184,6 +248,8 @@ def prepare(nb, store: MathStore, name: str) -> None:
                     data["text/markdown"] = replace_maths(data["text/markdown"], store, where)
                 elif "text/latex" in data and "text/html" not in data:
                     data["text/html"] = latex_output_to_html(data.pop("text/latex"), store, where)
+                if "image/png" in out.get("data", {}) or "image/jpeg" in out.get("data", {}):
+                    out.setdefault("metadata", {})["alt"] = figure_alt(cell.source, caption, where)
 
 
 def remote_references(page: str) -> list[str]:
@@ -196,13 +262,36 @@ def remote_references(page: str) -> list[str]:
     return bad
 
 
-def nav(paths: list[Path], i: int) -> str:
-    links = ['<a href="index.html">all lessons</a>']
+def page_path(notebook: Path, out: Path) -> Path:
+    """Where a notebook's handout goes: lessons at the top, exercises/ and solutions/ in subfolders."""
+    sub = GROUPS.get(notebook.parent.name, "")
+    return out / sub / f"{notebook.stem}.html" if sub else out / f"{notebook.stem}.html"
+
+
+def nav(group: list[Path], i: int, page: Path, out: Path) -> str:
+    def href(target: Path) -> str:
+        return Path(os.path.relpath(target, page.parent)).as_posix()
+    links = [f'<a href="{href(out / "index.html")}">all handouts</a>']
     if i > 0:
-        links.append(f'<a href="{paths[i - 1].stem}.html">&larr; {html.escape(paths[i - 1].stem)}</a>')
-    if i + 1 < len(paths):
-        links.append(f'<a href="{paths[i + 1].stem}.html">{html.escape(paths[i + 1].stem)} &rarr;</a>')
+        links.append(f'<a href="{href(page_path(group[i - 1], out))}">&larr; {html.escape(group[i - 1].stem)}</a>')
+    if i + 1 < len(group):
+        links.append(f'<a href="{href(page_path(group[i + 1], out))}">{html.escape(group[i + 1].stem)} &rarr;</a>')
     return '<nav class="handout-nav">' + "".join(links) + "</nav>"
+
+
+_NOTEBOOK_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]+\.ipynb)(#[^"]*)?"', re.I)
+
+
+def rewrite_links(body: str, notebook: Path, page: Path, pages_of: dict[Path, Path], unresolved: list[str]) -> str:
+    """Relative links to notebooks that have a handout in this build now point at that page
+    (fragment kept); the others stay as they are and are added to ``unresolved``."""
+    def one(m: re.Match) -> str:
+        target = (notebook.parent / m.group(1)).resolve()
+        if target not in pages_of:
+            unresolved.append(f"{notebook.name}: {m.group(1)}")
+            return m.group(0)
+        return f'href="{Path(os.path.relpath(pages_of[target], page.parent)).as_posix()}{m.group(2) or ""}"'
+    return _NOTEBOOK_LINK.sub(one, body)
 
 
 def title_of(nb, fallback: str) -> str:
@@ -214,8 +303,9 @@ def title_of(nb, fallback: str) -> str:
     return fallback
 
 
-def build(paths: list[Path], out: Path) -> tuple[list[Path], list[str]]:
-    """Write one page per notebook and an index; return the pages and the formulas that failed."""
+def build(paths: list[Path], out: Path, unresolved: list[str] | None = None) -> tuple[list[Path], list[str]]:
+    """Write one page per notebook and an index; return the pages and the formulas that failed.
+    Links to notebooks without a page in this build are appended to ``unresolved``."""
     out.mkdir(parents=True, exist_ok=True)
     exporter = HTMLExporter(
         template_name="lab",
@@ -223,29 +313,41 @@ def build(paths: list[Path], out: Path) -> tuple[list[Path], list[str]]:
         template_file="handout.html.j2",
         embed_images=True,
     )
-    pages, failed, entries = [], [], []
-    for i, path in enumerate(paths):
-        nb = copy.deepcopy(nbformat.read(path, as_version=4))
-        store = MathStore()
-        embed_markdown_images(nb, path.parent)
-        prepare(nb, store, path.name)
-        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
-        body = store.put_back(body)
-        body = body.replace("<main>", "<main>\n" + nav(paths, i), 1)
-        page = out / f"{path.stem}.html"
-        page.write_text(body, encoding="utf-8")
-        pages.append(page)
-        failed += store.failed
-        entries.append((page.name, path.stem, title_of(nb, path.stem)))
-    items = "\n".join(f'<li><a href="{href}">{html.escape(stem)}</a>: {html.escape(title)}</li>'
-                      for href, stem, title in entries)
+    unresolved = [] if unresolved is None else unresolved
+    pages_of = {path.resolve(): page_path(path, out) for path in paths}
+    groups: dict[str, list[Path]] = {}
+    for path in paths:
+        groups.setdefault(GROUPS.get(path.parent.name, ""), []).append(path)
+    pages, failed, entries = [], [], {}
+    for sub, group in groups.items():
+        for i, path in enumerate(group):
+            nb = copy.deepcopy(nbformat.read(path, as_version=4))
+            store = MathStore()
+            embed_markdown_images(nb, path.parent)
+            prepare(nb, store, path.name)
+            body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+            body = store.put_back(body)
+            page = pages_of[path.resolve()]
+            page.parent.mkdir(parents=True, exist_ok=True)
+            body = rewrite_links(body, path, page, pages_of, unresolved)
+            body = body.replace("<main>", "<main>\n" + nav(group, i, page, out), 1)
+            page.write_text(body, encoding="utf-8")
+            pages.append(page)
+            failed += store.failed
+            entries.setdefault(sub, []).append((page.relative_to(out).as_posix(), path.stem, title_of(nb, path.stem)))
+    headings = {"": "Lessons", "exercises": "Exercises (to do)", "solutions": "Exercises with worked solutions"}
+    sections = []
+    for sub, items in entries.items():
+        rows = "\n".join(f'<li><a href="{href}">{html.escape(stem)}</a>: {html.escape(title)}</li>'
+                         for href, stem, title in items)
+        sections.append(f"<h2>{headings.get(sub, sub)}</h2>\n<ul>\n{rows}\n</ul>")
     index = out / "index.html"
     index.write_text(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Autoencoders: folklore, tested</title>"
         "</head>\n<body style=\"font-family: sans-serif; max-width: 50em; margin: 2em auto;\">\n"
-        "<h1>Autoencoders: folklore, tested</h1>\n<p>Static copies of the lessons, with their saved outputs. "
-        "To run the code, open the notebooks in Jupyter.</p>\n"
-        f"<ol start=\"0\">\n{items}\n</ol>\n</body></html>\n", encoding="utf-8")
+        "<h1>Autoencoders: folklore, tested</h1>\n<p>Static copies of the notebooks, with their saved outputs. "
+        "To run the code, open the notebooks in Jupyter.</p>\n" + "\n".join(sections) + "\n</body></html>\n",
+        encoding="utf-8")
     pages.append(index)
     return pages, failed
 
@@ -265,8 +367,8 @@ def expand(args: list[str]) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebooks", nargs="*", default=[str(REPO / "notebooks")],
-                        help="notebook files or folders (default: notebooks/)")
+    parser.add_argument("notebooks", nargs="*", default=[str(REPO / folder) for folder in GROUPS],
+                        help="notebook files or folders (default: notebooks/, exercises/, solutions/)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: _build/html)")
     parser.add_argument("--allow-unconverted", action="store_true",
                         help="warn instead of failing when a formula cannot be converted to MathML")
@@ -275,7 +377,10 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         print("build_html.py: no notebooks found", file=sys.stderr)
         return 1
-    pages, failed = build(paths, args.out)
+    unresolved: list[str] = []
+    pages, failed = build(paths, args.out, unresolved)
+    for link in unresolved:
+        print(f"link to a notebook without a handout page in this build (left as it is): {link}", file=sys.stderr)
     status = 0
     for page in pages:
         remote = remote_references(page.read_text(encoding="utf-8"))

@@ -144,6 +144,17 @@ def test_autograde_scores_an_empty_and_a_complete_submission(course):
     # the written answers wait for the instructor: the automatic part is full marks
     assert float(rows[(GRADED, "expert")]["score"]) == n_checks
     assert float(rows[(GRADED, "cheater")]["score"]) == 0.0, "rebinding aelib.checks in an answer cell earned points"
+    # the manual step of INSTRUCTORS.md: the instructor scores each written answer, then exports again
+    from nbgrader.api import Gradebook
+    written = [c.metadata["nbgrader"]["grade_id"] for c in source.values()
+               if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "markdown"]
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for grade_id in written:
+            gb.find_grade(grade_id, GRADED, GRADED, "expert").manual_score = 1
+        gb.db.commit()
+    nbgrader("export", cwd=course)
+    rows = {(r["assignment"], r["student_id"]): r for r in csv.DictReader(open(course / "grades.csv"))}
+    assert float(rows[(GRADED, "expert")]["score"]) == n_checks + n_written
     graded = nbformat.read(course / "autograded" / "learner" / GRADED / name, as_version=4)
     assert "not answered yet" in nbformat.writes(graded)  # the check's own feedback is in the graded copy
     for cell in graded.cells:  # ... printed once: the hidden test re-runs the check silently

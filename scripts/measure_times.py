@@ -42,6 +42,7 @@ LESSONS = [
     ("05", "activations", "Choosing activations"),
     ("06", "denoising", "Denoising autoencoders"),
     ("07", "weight_reuse", "Reusing trained weights"),
+    ("09", "variational_autoencoder", "The variational autoencoder"),
 ]
 DEFAULT_LESSON_MINUTES = 40     # for a lesson not written yet (marked as an estimate)
 DEFAULT_EXERCISE_MINUTES = 30
@@ -50,7 +51,7 @@ DEFAULT_EXERCISE_MINUTES = 30
 # the notebooks; kind "fixed" is (label, minutes).
 PLANS = {
     "plan-3h": [
-        ("fixed", ("Welcome; everyone opens the hub or runs `make lab`; run notebook 00 top to bottom", 10)),
+        ("fixed", ("Welcome; set-up check: everyone runs `make check` (or `python scripts/check_setup.py`; on the hub, in a terminal) and reads its one line; then `make lab`", 10)),
         ("lesson", "00"),
         ("lesson", "01"),
         ("fixed", ("Break", 10)),
@@ -59,7 +60,7 @@ PLANS = {
         ("fixed", ("Wrap-up: the claim checks so far; where to go next (03-07 as homework)", 10)),
     ],
     "plan-day": [
-        ("fixed", ("Welcome, set-up check (`make test` or the hub); notebook 00 run top to bottom", 10)),
+        ("fixed", ("Welcome; set-up check: everyone runs `make check` (or `python scripts/check_setup.py`; on the hub, in a terminal) and reads its one line; then `make lab`", 10)),
         ("lesson", "00"),
         ("lesson", "01"),
         ("fixed", ("Break", 15)),

@@ -11,8 +11,10 @@ tests/test_hub_capacity.py re-renders it and fails when the guide and the file d
 Everything in the block is computed here from the measured numbers, with the rule stated beside
 it:
 
-* memory per learner: the largest peak RSS of a learner's server with its kernel;
-  learners per GiB = floor(1024 MiB / that);
+* memory per learner: the largest peak RSS of a learner's server with its kernel (an upper bound:
+  shared pages count in full for each process; use it for container limits); learners per
+  GiB = floor(1024 MiB / that); the same from the largest peak PSS (shared pages split between
+  the processes that map them: closer to what many learners on one machine take together);
 * CPU per run-through: the largest CPU seconds (kernel + server) of one learner's run of the
   notebook top to bottom;
 * learners per core, steady: each learner runs the notebook top to bottom RUNS_PER_LESSON times
@@ -63,14 +65,18 @@ def rows(data: dict) -> list[dict]:
                     "wall_max": max(r["seconds"] for r in runs),
                     "mem_median": statistics.median(r["peak_mib"] for r in runs),
                     "mem_max": max(r["peak_mib"] for r in runs),
+                    "pss_median": statistics.median(r["peak_pss_mib"] for r in runs),
+                    "pss_max": max(r["peak_pss_mib"] for r in runs),
                     "stated_minutes": _stated_minutes(path)})
     slow = data["slowest_lesson"]
     cpu = slow["kernel_cpu_seconds"] + slow["server_cpu_seconds"]
     out.append({"path": slow["path"], "at_once": slow["learners_at_once"], "cpu_median": cpu, "cpu_max": cpu,
                 "wall_median": slow["seconds"], "wall_max": slow["seconds"], "mem_median": slow["peak_mib"],
-                "mem_max": slow["peak_mib"], "stated_minutes": slow["stated_minutes"], "slowest": True})
+                "mem_max": slow["peak_mib"], "pss_median": slow["peak_pss_mib"], "pss_max": slow["peak_pss_mib"],
+                "stated_minutes": slow["stated_minutes"], "slowest": True})
     for r in out:
         r["per_gib"] = math.floor(1024 / r["mem_max"])
+        r["per_gib_pss"] = math.floor(1024 / r["pss_max"])
         r["steady_per_core"] = (math.floor(r["stated_minutes"] * 60 / (RUNS_PER_LESSON * r["cpu_max"]))
                                 if r["stated_minutes"] else None)
         r["burst_per_core"] = math.floor(BURST_SECONDS / r["cpu_max"])
@@ -108,6 +114,8 @@ def render(data: dict) -> str:
     lim = limits(data)
     first = [lr["login_to_first_cell_seconds"] for lr in learners]
     ready = [lr["steps_seconds"]["server ready"] for lr in learners]
+    start_cpu = [lr["server_cpu_seconds"]["ready"] for lr in learners]
+    pull_s = [lr["steps_seconds"]["course pulled"] - lr["steps_seconds"]["server ready"] for lr in learners]
     hub = data["hub"]
     iso = data["isolation"]
     slow = table[-1]
@@ -121,18 +129,20 @@ def render(data: dict) -> str:
         "much less on that).",
         "",
         "| notebook | learners at once | CPU s per learner (median / max) | wall s (median / max) "
-        "| peak memory per learner, MiB (median / max) |",
-        "|---|---|---|---|---|",
+        "| peak RSS per learner, MiB (median / max) | peak PSS per learner, MiB (median / max) |",
+        "|---|---|---|---|---|---|",
     ]
     for r in table:
         lines.append(f"| `{r['path']}`{' (slowest lesson)' if r.get('slowest') else ''} | {r['at_once']} "
                      f"| {_s(r['cpu_median'])} / {_s(r['cpu_max'])} | {_s(r['wall_median'])} / {_s(r['wall_max'])} "
-                     f"| {_mib(r['mem_median'])} / {_mib(r['mem_max'])} |")
+                     f"| {_mib(r['mem_median'])} / {_mib(r['mem_max'])} | {_mib(r['pss_median'])} / {_mib(r['pss_max'])} |")
     lines += [
         "",
         f"Login to the first executed cell of notebook 00 (login, server start, nbgitpuller pull, kernel "
         f"start): median {_s(statistics.median(first))} s, at most {_s(max(first))} s; the server alone "
-        f"was ready {_s(statistics.median(ready))} s (median) after the login. All {n} learners were "
+        f"was ready {_s(statistics.median(ready))} s (median) after the login, having used "
+        f"{_s(statistics.median(start_cpu))} CPU s to start (median), and the nbgitpuller pull took "
+        f"{_s(statistics.median(pull_s))} s more (median). All {n} learners were "
         f"through both notebooks {_s(m['concurrent_phase_seconds'])} s after they logged in together. "
         f"The hub and its proxy peaked at {_mib(hub['peak_mib_hub_and_proxy'])} MiB and used "
         f"{_s(hub['cpu_seconds_hub_and_proxy'])} CPU s; everything together peaked at "
@@ -144,25 +154,30 @@ def render(data: dict) -> str:
         f"steady: every learner runs the notebook top to bottom {RUNS_PER_LESSON} times within the lesson's "
         f"stated time; burst: all press Run all at once and must be done within {BURST_SECONDS} s):",
         "",
-        "| notebook | stated time | learners per GiB | learners per core, steady | learners per core, burst |",
-        "|---|---|---|---|---|",
+        "| notebook | stated time | learners per GiB (RSS) | learners per GiB (PSS) "
+        "| learners per core, steady | learners per core, burst |",
+        "|---|---|---|---|---|---|",
     ]
     for r in table:
         stated = f"{r['stated_minutes']} min" if r["stated_minutes"] else "–"
         steady = str(r["steady_per_core"]) if r["steady_per_core"] is not None else "–"
-        lines.append(f"| `{r['path']}` | {stated} | {r['per_gib']} | {steady} | {r['burst_per_core']} |")
+        lines.append(f"| `{r['path']}` | {stated} | {r['per_gib']} | {r['per_gib_pss']} | {steady} "
+                     f"| {r['burst_per_core']} |")
     lines += [
         "",
-        f"Sizing a hub for the slowest lesson (`{slow['path']}`, {_mib(slow['mem_max'])} MiB and "
-        f"{_s(slow['cpu_max'])} CPU s per learner), plus the hub itself:",
+        f"Sizing a hub for the slowest lesson (`{slow['path']}`, {_mib(slow['mem_max'])} MiB RSS, "
+        f"{_mib(slow['pss_max'])} MiB PSS and {_s(slow['cpu_max'])} CPU s per learner), plus the hub itself "
+        "(every learner at their peak at once):",
         "",
-        "| learners | memory, all at their peak at once (GiB) | cores, steady | cores, burst |",
-        "|---|---|---|---|",
+        "| learners | memory by RSS (GiB) | memory by PSS (GiB) | cores, steady | cores, burst |",
+        "|---|---|---|---|---|",
     ]
     for k in PLAN_LEARNERS:
         mem = (k * slow["mem_max"] + hub["peak_mib_hub_and_proxy"]) / 1024
+        mem_pss = (k * slow["pss_max"] + hub["peak_mib_hub_and_proxy"]) / 1024
         steady = math.ceil(k / slow["steady_per_core"]) if slow["steady_per_core"] else "–"
-        lines.append(f"| {k} | {mem:.1f} | {steady} | {math.ceil(k / slow['burst_per_core']) if slow['burst_per_core'] else '–'} |")
+        burst = math.ceil(k / slow["burst_per_core"]) if slow["burst_per_core"] else "–"
+        lines.append(f"| {k} | {mem:.1f} | {mem_pss:.1f} | {steady} | {burst} |")
     lines += [
         "",
         f"Per-learner limits that follow: memory guarantee {_size(lim['mem_guarantee_mib'])} (the largest "

@@ -15,7 +15,9 @@ What happens, in order (each step is what a learner's browser or an instructor d
    of the notebook through the contents API, and send every code cell to the kernel over the
    kernel's websocket (``/user/{name}/api/kernels/{id}/channels``), as JupyterLab does.
 4. ``Monitor`` samples, every 0.25 s, the resident memory (RSS) of each learner's server process
-   plus its kernels (psutil over the process tree), the hub's and the proxy's, and the load average.
+   plus its kernels (psutil over the process tree), the hub's and the proxy's, and the load average;
+   every 1 s also the proportional set size (PSS: each shared page split between the processes
+   that map it), which is what many learners on one machine take together.
 5. ``cross_access`` tries, with one learner's token, to read and write another's files and to
    reach another's kernels, through the hub and the single-user server APIs.
 
@@ -244,7 +246,8 @@ class Monitor(threading.Thread):
         self.hub = psutil.Process(hub_pid)
         self.stop_event = threading.Event()
         self.phase: dict[str, str] = {}      # learner -> what it is doing now (set by the learner)
-        self.peak: dict[tuple[str, str], float] = {}  # (learner, phase) -> peak MiB
+        self.peak: dict[tuple[str, str], float] = {}  # (learner, phase) -> peak RSS, MiB
+        self.peak_pss: dict[tuple[str, str], float] = {}  # (learner, phase) -> peak PSS, MiB
         self.peak_total = 0.0                # the hub's whole process tree
         self.peak_hub = 0.0                  # hub + proxy alone
         self.loads: list[float] = []
@@ -264,6 +267,7 @@ class Monitor(threading.Thread):
 
     def sample(self) -> None:
         ps = self.psutil
+        with_pss = self.samples % 4 == 0
         total = hub_only = 0.0
         try:
             children = self.hub.children()
@@ -273,10 +277,14 @@ class Monitor(threading.Thread):
         for child in children:
             try:
                 tree = [child] + child.children(recursive=True)
-                rss = 0
+                rss = pss = 0
                 for p in tree:
                     try:
-                        rss += p.memory_info().rss
+                        if with_pss:
+                            full = p.memory_full_info()
+                            rss, pss = rss + full.rss, pss + full.pss
+                        else:
+                            rss += p.memory_info().rss
                     except ps.Error:
                         pass
                 user = self._user_of(child)
@@ -288,6 +296,8 @@ class Monitor(threading.Thread):
             else:
                 key = (user, self.phase.get(user, "idle"))
                 self.peak[key] = max(self.peak.get(key, 0.0), rss / 2**20)
+                if with_pss:
+                    self.peak_pss[key] = max(self.peak_pss.get(key, 0.0), pss / 2**20)
         total += self.hub.memory_info().rss if self.hub.is_running() else 0
         self.peak_total = max(self.peak_total, total / 2**20)
         self.peak_hub = max(self.peak_hub, hub_only / 2**20)
@@ -352,7 +362,8 @@ class NotebookRun:
     seconds: float = 0.0
     kernel_cpu_seconds: float = 0.0
     server_cpu_seconds: float = 0.0
-    peak_mib: float = 0.0  # server + kernels while this notebook ran (Monitor)
+    peak_mib: float = 0.0  # RSS of server + kernels while this notebook ran (Monitor)
+    peak_pss_mib: float = 0.0  # the same as PSS
 
     @property
     def cpu_seconds(self) -> float:
@@ -366,6 +377,7 @@ class LearnerReport:
     distributed_by: str = ""
     login_to_first_cell: float | None = None
     steps: dict = field(default_factory=dict)   # step -> seconds since login
+    server_cpu: dict = field(default_factory=dict)  # step -> the server's CPU seconds so far
     notebooks: list = field(default_factory=list)
     failure: str | None = None
 
@@ -428,6 +440,7 @@ class Learner:
             server = model.get("servers", {}).get("")
             if server and server.get("ready"):
                 self._mark("server ready")
+                self.report.server_cpu["ready"] = round(cpu_seconds(self.monitor.server_pid(self.name)), 2)
                 return
             if not server and model.get("pending") is None:
                 raise RuntimeError(f"the server stopped while starting:\n{self.hub.log_tail()}")
@@ -467,6 +480,7 @@ class Learner:
             raise RuntimeError(f"nbgitpuller did not finish (phases {phases})")
         self.report.distributed_by = "nbgitpuller link"
         self._mark("course pulled")
+        self.report.server_cpu["pulled"] = round(cpu_seconds(self.monitor.server_pid(self.name)), 2)
 
     def run_notebook(self, path: str) -> NotebookRun:
         """A session on the learner's server; every code cell sent to its kernel over the websocket."""
@@ -524,6 +538,7 @@ class Learner:
             self.api("DELETE", f"/user/{self.name}/api/sessions/{session['id']}")
             self.monitor.phase[self.name] = "idle"
             run.peak_mib = round(self.monitor.peak.get((self.name, path), 0.0), 1)
+            run.peak_pss_mib = round(self.monitor.peak_pss.get((self.name, path), 0.0), 1)
         return run
 
     @staticmethod

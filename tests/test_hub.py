@@ -122,6 +122,7 @@ def classroom(tmp_path_factory):
         users = hub.admin("GET", "/users").json()
         result["running_before_stop"] = sorted(u["name"] for u in users if u.get("servers"))
         server_pids = dict(monitor.servers)
+        result["server_cpu_end"] = {name: round(hh.cpu_seconds(pid), 2) for pid, name in server_pids.items()}
         monitor.stop()
         hub_cpu = hh.cpu_seconds(hub.process.pid)
         proxy_cpu = sum(hh.cpu_seconds(p.pid) for p in _children(hub.process.pid)
@@ -163,12 +164,14 @@ def _record(result: dict, n: int) -> dict:
         learners.append({
             "name": rep.name, "failure": rep.failure, "distributed_by": rep.distributed_by,
             "login_to_first_cell_seconds": rep.login_to_first_cell, "steps_seconds": rep.steps,
+            "server_cpu_seconds": {**rep.server_cpu, "end": result["server_cpu_end"].get(rep.name)},
             # the concurrent phase only: logging in, idle, notebooks 00 and 06 (not the later runs)
             "peak_mib": round(max([v for (u, phase), v in monitor.peak.items()
                                    if u == rep.name and phase in ("idle", *hh.NOTEBOOKS)] or [0]), 1),
             "notebooks": {nb.path: {"cells": nb.cells, "executed": nb.executed, "errors": len(nb.errors),
                                     "seconds": nb.seconds, "kernel_cpu_seconds": nb.kernel_cpu_seconds,
-                                    "server_cpu_seconds": nb.server_cpu_seconds, "peak_mib": nb.peak_mib}
+                                    "server_cpu_seconds": nb.server_cpu_seconds, "peak_mib": nb.peak_mib,
+                                    "peak_pss_mib": nb.peak_pss_mib}
                           for nb in rep.notebooks},
         })
     slow = result.get("slow")
@@ -181,7 +184,8 @@ def _record(result: dict, n: int) -> dict:
             "wall_seconds": round(result["wall_seconds"], 1),
             "concurrent_phase_seconds": round(result["concurrent_seconds"], 1),
             "memory": "RSS summed over a server's process tree (server + kernels), sampled every "
-                      f"{hh.SAMPLE_EVERY} s; shared library pages count once per process, so an upper bound",
+                      f"{hh.SAMPLE_EVERY} s; shared library pages count once per process, so an upper bound. "
+                      "PSS (sampled every 1 s) splits each shared page between the processes that map it",
             "cpu": "user + system CPU seconds of the notebook's kernel, plus the learner's server's "
                    "CPU seconds while it ran",
         },
@@ -190,7 +194,7 @@ def _record(result: dict, n: int) -> dict:
             "path": slow.path, "learners_at_once": 1, "cells": slow.cells, "executed": slow.executed,
             "errors": len(slow.errors), "seconds": slow.seconds,
             "kernel_cpu_seconds": slow.kernel_cpu_seconds, "server_cpu_seconds": slow.server_cpu_seconds,
-            "peak_mib": slow.peak_mib,
+            "peak_mib": slow.peak_mib, "peak_pss_mib": slow.peak_pss_mib,
             "stated_minutes": result["slow_times"].get("stated_minutes"),
         },
         "isolation": {
@@ -263,10 +267,13 @@ def test_measurements_are_recorded_and_plausible(classroom):
         assert 100 < lr["peak_mib"] < 4096, lr
         for path, nb in lr["notebooks"].items():
             assert 100 < nb["peak_mib"] <= lr["peak_mib"], (lr["name"], path, nb)
+            assert 50 < nb["peak_pss_mib"] <= nb["peak_mib"], (lr["name"], path, nb)
             alone = times[path]["cpu_seconds"]
             # the kernel's CPU time depends little on load: it must be the notebook's, not a
             # wrong process (a few times larger when 10 learners share the caches, never far smaller)
             assert 0.5 * alone <= nb["kernel_cpu_seconds"] <= 10 * alone + 5, (lr["name"], path, nb, alone)
+        cpu = lr["server_cpu_seconds"]
+        assert 0 < cpu["ready"] <= cpu["pulled"] <= cpu["end"], cpu  # a server's CPU only grows
     slow = record["slowest_lesson"]
     assert slow["kernel_cpu_seconds"] >= 0.5 * classroom["slow_times"]["cpu_seconds"], slow
     assert slow["peak_mib"] > 100

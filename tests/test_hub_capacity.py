@@ -68,6 +68,8 @@ def test_the_committed_run_is_a_passing_run_of_ten_learners_or_more(data):
         assert lr["failure"] is None, lr
         assert lr["distributed_by"] == "nbgitpuller link", lr["distributed_by"]
         assert set(lr["notebooks"]) == set(m["notebooks"])
+        cpu = lr["server_cpu_seconds"]
+        assert 0 < cpu["ready"] <= cpu["pulled"] <= cpu["end"], (lr["name"], cpu)
         for path, nb in lr["notebooks"].items():
             assert nb["errors"] == 0 and nb["executed"] == nb["cells"] > 0, (lr["name"], path, nb)
     slow = data["slowest_lesson"]
@@ -91,6 +93,7 @@ def test_capacity_numbers_follow_their_stated_rules(data):
     last = rows[-1]
     assert last["path"] == slow["path"]
     assert last["per_gib"] == int(1024 // slow["peak_mib"])
+    assert last["per_gib_pss"] == int(1024 // slow["peak_pss_mib"]) >= last["per_gib"]
     assert last["burst_per_core"] == int(hub_capacity.BURST_SECONDS // slow_cpu)
     assert last["steady_per_core"] == int(slow["stated_minutes"] * 60 // (hub_capacity.RUNS_PER_LESSON * slow_cpu))
     lim = hub_capacity.limits(data)

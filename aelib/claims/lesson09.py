@@ -72,7 +72,8 @@ _SCORES: dict = {}          # (kind, n_latent, lr, seed, epochs) -> {arm: {measu
 _CACHE: dict = {}
 
 
-def _data():
+def data():
+    """``(train, fit, validation, test)`` digits: the 4,000 training digits, their 3,500 + 500 split, the 1,000 test digits."""
     if "data" not in _CACHE:
         train, test = datasets.load_digits("train"), datasets.load_digits("test")
         fit_set, val_set = validation_split(train)          # 3,500 + 500 training digits
@@ -84,7 +85,7 @@ def classifier():
     """The digit classifier of the ``confidence`` measure: softmax regression on the 4,000 training digits."""
     if "clf" not in _CACHE:
         from ..probe import SoftmaxRegression
-        train = _data()[0]
+        train = data()[0]
         clf = SoftmaxRegression(784, 10)
         clf.fit(train.X, train.y, epochs=20, batch_size=64, lr=0.01, seed=0)
         _CACHE["clf"] = clf
@@ -109,7 +110,7 @@ def nearest_distances(images, reference) -> np.ndarray:
 
 def nearest(images) -> float:
     """Mean distance from each row of ``images`` to its nearest training digit (pixel units)."""
-    return float(nearest_distances(images, _data()[0].X).mean())
+    return float(nearest_distances(images, data()[0].X).mean())
 
 
 def scores(images) -> dict:
@@ -126,7 +127,7 @@ def train_model(kind: str, lr: float, seed: int, n_latent: int = 2, epochs: int 
     """Train one ``"ae"`` or ``"vae"``; returns ``(model, validation loss)`` (``nan`` if it diverged). Cached."""
     key = (kind, int(n_latent), float(lr), int(seed), int(epochs))
     if key not in _RUNS:
-        _, fit_set, val_set, _ = _data()
+        _, fit_set, val_set, _ = data()
         if kind == "ae":
             model = DeepAutoencoder([784, N_HIDDEN, n_latent, N_HIDDEN, 784], hidden="relu", bottleneck="identity",
                                     output="sigmoid", seed=seed, init="recommended")
@@ -144,7 +145,7 @@ def sample_codes(model, n: int, seed: int) -> dict:
     rng = np.random.default_rng(1000 + seed)
     if isinstance(model, VAE):
         return {VAE_ARM: rng.standard_normal((n, model.n_latent))}
-    C = model.encode(_data()[1].X).astype(np.float64)                    # (3500, n_latent) the fit digits' codes
+    C = model.encode(data()[1].X).astype(np.float64)                    # (3500, n_latent) the fit digits' codes
     return {BOX_ARM: rng.uniform(C.min(axis=0), C.max(axis=0), (n, C.shape[1])),
             GAUSS_ARM: rng.multivariate_normal(C.mean(axis=0), np.cov(C.T), n)}
 
@@ -185,7 +186,7 @@ def trained_model(report: ClaimReport, kind: str, seed: int = 0, n_latent: int =
 
 def baselines() -> dict:
     """Both measures for the real test digits and for the average fit digit."""
-    _, fit_set, _, test = _data()
+    _, fit_set, _, test = data()
     avg = fit_set.X.mean(axis=0, keepdims=True)                        # (1, 784)
     out = {}
     for name, images in (("real test digits", test.X), ("the average fit digit", avg)):

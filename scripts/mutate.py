@@ -7,6 +7,7 @@ fast unit tests that cover it, and count the bugs they catch.
     python scripts/mutate.py --only optim    # mutants whose id starts with "optim"
     python scripts/mutate.py --worktree      # mutate the working tree's files instead of HEAD's
     python scripts/mutate.py --all-failures  # run each mutant's tests to the end; name every failing test
+    python scripts/mutate.py --issue         # only the bugs listed in issue 23
 
 Each mutant is an exact piece of source text and its replacement (the kind of slip a refactor
 introduces: a flipped sign, a dropped factor, a swapped argument, an off-by-one), listed in
@@ -236,10 +237,11 @@ def main(argv=None) -> int:
     ap.add_argument("--only", default="", help="run only mutants whose id starts with this")
     ap.add_argument("--worktree", action="store_true", help="mutate the working tree's files, not HEAD's")
     ap.add_argument("--timeout", type=float, default=300.0, help="seconds per mutant before it counts as killed")
+    ap.add_argument("--issue", action="store_true", help="only the mutants that are issue 23's bugs")
     ap.add_argument("--all-failures", action="store_true",
                     help="run every test of a mutant (no -x) and name all that fail (slower)")
     args = ap.parse_args(argv)
-    mutants = [m for m in MUTANTS if m.id.startswith(args.only)]
+    mutants = [m for m in MUTANTS if m.id.startswith(args.only) and (m.issue or not args.issue)]
     if args.list:
         for m in mutants:
             print(f"{m.id:<36} {' '.join(TESTS[m.module])}" + (f"   [issue: {m.issue}]" if m.issue else ""))

@@ -1070,3 +1070,96 @@ def test_a_fresh_copy_of_the_checks_ignores_rebound_functions(capsys):
 
 
 from pathlib import Path  # noqa: E402
+
+
+# ---- the remaining diagnoses, one test each ----------------------------------------------------------------
+
+def _sp_touches_X(X, fraction, rng):
+    out = _sp_good(X, fraction, rng)
+    X[0, 0] = 0.0                                     # changes the caller's array, returns a new one
+    return out
+
+
+def _sp_salt_only(X, fraction, rng):
+    out = X.copy()
+    out[rng.random(X.shape) < fraction] = 1
+    return out
+
+
+def _sp_never_clean(X, fraction, rng):
+    return _sp_good(X, fraction or 0.1, rng)         # fraction 0 still corrupts
+
+
+def _sp_short_of_one(X, fraction, rng):
+    return _sp_good(X, 0.999 * fraction, rng)        # at fraction 1 some entries keep their value
+
+
+def _tp_changes_source(s, t, scale=1.0):
+    t.set_params(W=scale * s.params["W"], b=0, b_prime=0)
+    s.set_params(b=0)
+    return t
+
+
+def layer_forever(X, W, b):
+    return layer_forever(X, W, b)
+
+
+class Unprintable:
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+
+MORE = [
+    ("6_1", (_sp_touches_X,), "X itself was changed"),
+    ("6_1", (_sp_salt_only,), "only salt"),
+    ("6_1", (_sp_never_clean,), "with fraction = 0 nothing should change"),
+    ("6_1", (_sp_short_of_one,), "with fraction = 1 every entry should become 0 or 1"),
+    ("7_1", (_tp_changes_source,), "the source model was changed"),
+    ("7_2", (lambda H: (np.sqrt(H.shape[0]) - np.abs(H).sum(0) / np.linalg.norm(H, axis=0)) / (np.sqrt(H.shape[0]) - 1)
+             if H.shape[0] > 1 else _hoyer_rows(H),), "one value per hidden unit"),
+    ("7_2", (lambda H: min(_hoyer_rows(H), 0.99),), "one-hot codes should have sparsity 1"),
+    ("1_2", (_xor(b1=np.array([[-5.0], [15.0]])),), "✓"),                                # biases as a column
+    ("3_1", (lambda Z, X: 1.0005 * (Z - X) / len(X),), "largest difference"),
+    ("1_1", (lambda X, W, b: layer_forever(X, W, b),), "calls itself without end"),
+    ("5_3", ([("sigmoid", (0.0, 1.0))], ["sigmoid"]), "must be a dict"),
+    ("5_3", (R53, np.array(["sigmoid"])), "✓"),
+    ("2_4", (R24, True), "got the boolean True"),
+    ("2_4", (R24, object()), "must be one number"),
+    ("2_4", (R24, Unprintable()), "<Unprintable>"),
+]
+
+
+@pytest.mark.parametrize("number,args,expected", MORE, ids=[f"{n}-{e[:24]}" for n, _, e in MORE])
+def test_each_remaining_diagnosis(number, args, expected, capsys):
+    ok, out = _run(getattr(checks, f"check_{number}"), args, capsys)
+    assert bool(ok) == (expected == "✓") and out.startswith("✓" if expected == "✓" else "✗"), out
+    assert expected == "✓" or expected in out, f"expected {expected!r} in: {out}"
+
+
+def test_near_values_are_shown_with_the_digits_that_differ(capsys):
+    ok, out = _run(checks.check_3_1, (lambda Z, X: 1.0005 * (Z - X) / len(X),), capsys)
+    got, want = re.search(r"you gave (\S+), expected (\S+)\)", out).groups()
+    assert got != want, out
+
+
+def test_a_diverged_run_cannot_be_the_best(monkeypatch, capsys):
+    """Nothing diverges at the exercises' settings, so the diverged branches are tested on a stand-in experiment."""
+    from aelib.checks import lesson02, lesson07
+    monkeypatch.setattr(lesson02, "_held_out", lambda m: (float("nan"), float("nan")) if m == 64 else (100.0 / m, 0.0))
+    ok, out = _run(checks.check_2_4, ({2: 50.0, 8: 12.5, 64: float("nan")}, 8), capsys)
+    assert ok, out
+    ok, out = _run(checks.check_2_4, ({2: 50.0, 8: 12.5, 64: None}, 64), capsys)
+    assert not ok and "n_hidden = 64 diverged" in out, out
+    monkeypatch.setattr(lesson02, "_held_out", lambda m: (float("nan"), float("nan")))
+    ok, out = _run(checks.check_2_4, ({2: None, 8: None, 64: None}, 8), capsys)
+    assert not ok and "every run diverged" in out, out
+    monkeypatch.setattr(lesson07, "_relu_from_donor", lambda s: (float("nan"),) * 3 if s > 5 else (100.0 + s,) * 3)
+    ok, out = _run(checks.check_7_4, ({0.1: 100.1, 1: 101.0, 10: float("nan")}, 0.1), capsys)
+    assert ok, out
+    ok, out = _run(checks.check_7_4, ({0.1: 100.1, 1: 101.0, 10: float("nan")}, 10), capsys)
+    assert not ok and "scale 10 diverged" in out, out
+    ok, out = _run(checks.check_7_4, ({10: None, 20: None, 30: None}, 10), capsys)
+    assert not ok and "every run diverged" in out, out
+
+
+import re  # noqa: E402

@@ -122,7 +122,7 @@ def _call(fn, *args, name: str = "your function", shape_hint: str = MATMUL_HINT,
     except RecursionError:
         raise Wrong(f"{name} calls itself without end (RecursionError).") from None
     except Exception as e:  # learner code: report it in one line
-        msg = str(e).splitlines()[0] if str(e) else ""
+        msg = str(e).strip().splitlines()[0].strip() if str(e).strip() else ""
         hint = ""
         if isinstance(e, (ValueError, IndexError)) and "broadcast" in msg:
             hint = broadcast_hint
@@ -302,12 +302,11 @@ def _fmt_pair(a, b) -> tuple[str, str]:
     return f"{a:.{digits}g}", f"{b:.{digits}g}"
 
 
-def _results_dict(results, name="results", min_settings=3, allow_nan=False, key_name="setting", names=()):
+def _results_dict(results, name="results", min_settings=3, allow_nan=False, key_name="setting"):
     """An explore exercise's ``results``: a dict {setting: measured number}, at least ``min_settings`` settings.
 
     Keys and values may be any real numbers (Python, numpy, 0-d arrays, float16...); a value ``None``
-    counts as NaN where ``allow_nan`` (a diverged run). Returns ``{float setting: float value}``; with
-    ``names`` (the allowed strings, e.g. activation names) the keys are those names instead.
+    counts as NaN where ``allow_nan`` (a diverged run). Returns ``{float setting: float value}``.
     """
     _answered(results, name)
     if not isinstance(results, dict):
@@ -315,13 +314,7 @@ def _results_dict(results, name="results", min_settings=3, allow_nan=False, key_
                     f"Got {type(results).__name__} {_short(results)}.")
     out = {}
     for k, v in results.items():
-        if names:
-            if not isinstance(k, str) or k not in names:
-                raise Wrong(f"the keys of `{name}` must be {key_name} names such as {', '.join(map(repr, names[:4]))}; "
-                            f"got {_short(k, 30)}.")
-            key = k
-        else:
-            key = _number(k, f"{name}` key `{_short(k, 20)}", f"a {key_name} as a number (e.g. 0.5, not '0.5')")
+        key = _number(k, f"{name}` key `{_short(k, 20)}", f"a {key_name} as a number (e.g. 0.5, not '0.5')")
         if v is None and allow_nan:
             v = float("nan")
         out[key] = _number(v, f"{name}[{_short(k, 20)}]", "one number (the measurement for that setting)",

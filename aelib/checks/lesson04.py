@@ -71,7 +71,7 @@ def check_4_2(prediction, n_params_tied, n_params_untied, val_tied, val_untied):
 def check_4_3(results, first_bad_h):
     r"""Explore: ``results = {h: |arctanh(h + 0.001) - arctanh(h)|}`` (NaN allowed past 1); ``first_bad_h``: the
     smallest ``h`` you tried where that error is NaN or larger than 1."""
-    res = _results_dict(results, key_name="h", allow_nan=True)
+    res = _results_dict(results, key_name="value of h", allow_nan=True)
     _answered(first_bad_h, "first_bad_h")
     for k in res:
         if not -1 < k < 1:

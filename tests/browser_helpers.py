@@ -133,11 +133,12 @@ def write_lab_settings(settings_dir: Path) -> None:
         path.write_text(json.dumps(content), encoding="utf-8")
 
 
-def start_lab(root: Path, state_dir: Path) -> LabServer:
+def start_lab(root: Path, state_dir: Path, python: str = sys.executable) -> LabServer:
     """Start `jupyter lab` serving ``root`` on 127.0.0.1 and wait (bounded) until it answers.
 
     JupyterLab's config, user settings, workspaces and runtime files go to ``state_dir`` so that
     nothing of the user's own set-up (or of a previous run) leaks in, and nothing is left behind.
+    ``python`` is the interpreter whose JupyterLab runs (another environment's, e.g. a learner install).
     """
     port = free_port()
     token = uuid.uuid4().hex
@@ -161,7 +162,7 @@ def start_lab(root: Path, state_dir: Path) -> LabServer:
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, "1")
     cmd = [
-        sys.executable, "-m", "jupyter", "lab",
+        python, "-m", "jupyter", "lab",
         "--no-browser",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",

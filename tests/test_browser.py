@@ -21,7 +21,11 @@ enable it; with CI=true a missing browser is a failure.
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -253,6 +257,73 @@ def test_checks_catch_a_broken_notebook(lab, page):
     ]
     missing = [e for e in expected if e not in text]
     assert not missing, f"the checks missed {missing}; they reported:\n{text}"
+
+
+# ---------------------------------------------------------------------------- no nbgrader for learners
+
+# What nbgrader's JupyterLab extension adds: a "Nbgrader" menu, a "Nbgrader Create Assignment"
+# side panel, nbgrader:* commands (seen with nbgrader 0.9.6). The learner's install has none.
+_JS_LAB_UI = """async () => {
+  await window.jupyterapp.restored;
+  const menus = Array.from(document.querySelectorAll('.lm-MenuBar-itemLabel')).map(e => e.textContent.trim());
+  const tabs = Array.from(document.querySelectorAll('.lm-TabBar-tab')).map(e => e.getAttribute('title') || e.textContent || '');
+  const commands = window.jupyterapp.commands.listCommands();
+  return {menus, nbgrader: [...menus, ...tabs, ...commands].filter(t => /nbgrader|formgrader/i.test(t))};
+}"""
+LEARNER_PYTHON = os.environ.get("AE_LEARNER_PYTHON")
+
+
+def _has_nbgrader(python: str) -> bool:
+    code = "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('nbgrader') else 1)"
+    return subprocess.run([python, "-c", code], capture_output=True, timeout=120).returncode == 0
+
+
+def lab_ui(page, server) -> dict:
+    """The menu bar's labels and every menu, panel or command of the open JupyterLab naming nbgrader."""
+    page.goto(f"{server.url}/lab/workspaces/ui-{uuid.uuid4().hex[:8]}?reset&token={server.token}")
+    page.wait_for_function("() => !!window.jupyterapp", timeout=bh.KERNEL_READY_TIMEOUT * 1000, polling=250)
+    page.wait_for_selector(".lm-MenuBar-itemLabel", timeout=bh.KERNEL_READY_TIMEOUT * 1000)
+    return page.evaluate(_JS_LAB_UI)
+
+
+def test_the_instructors_lab_shows_nbgrader_so_the_check_can_see_it(lab, page):
+    if not _has_nbgrader(sys.executable):
+        pytest.skip("nbgrader is not installed here (a learner's install): the learner test covers this lab")
+    ui = lab_ui(page, lab)
+    assert "Nbgrader" in ui["menus"], ui["menus"]
+    assert any(c.startswith("nbgrader:") for c in ui["nbgrader"]), ui["nbgrader"]
+
+
+def test_the_learners_lab_shows_no_nbgrader_menus(lab, browser, tmp_path_factory):
+    """In a learner's install (`make check`, `pip install .`), JupyterLab has no nbgrader menu,
+    panel or command. Here the tests' own environment has nbgrader (the instructor extra), so the
+    learner's JupyterLab comes from AE_LEARNER_PYTHON, the Python of a learner install, e.g. a fresh
+    clone after `make check`: AE_LEARNER_PYTHON=/path/to/clone/.venv/bin/python."""
+    if not _has_nbgrader(sys.executable):
+        python, server = sys.executable, lab
+    elif LEARNER_PYTHON:
+        python = LEARNER_PYTHON
+        base = tmp_path_factory.mktemp("learner-lab")
+        (base / "root").mkdir()
+        server = bh.start_lab(base / "root", base / "state", python=python)
+    else:
+        pytest.skip("this environment has the instructor extra; set AE_LEARNER_PYTHON to the Python of a "
+                    "learner install (a fresh clone after `make check`: <clone>/.venv/bin/python)")
+    try:
+        assert not _has_nbgrader(python), f"{python} has nbgrader installed: not a learner's install"
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        try:
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            ui = lab_ui(page, server)
+            bh.screenshot(page, SCREENSHOTS / "learner_lab.png")
+        finally:
+            context.close()
+    finally:
+        if server is not lab:
+            server.stop()
+    assert {"File", "Kernel", "Help"} <= set(ui["menus"]), ui["menus"]  # the page did load
+    assert not ui["nbgrader"], f"the learner's JupyterLab shows nbgrader: {ui['nbgrader']}"
 
 
 # ---------------------------------------------------------------------------- no browser needed

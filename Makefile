@@ -136,8 +136,8 @@ mutate: setup
 # hub/capacity.json and regenerates the capacity table in INSTRUCTORS.md (scripts/hub_capacity.py).
 HUB_LEARNERS ?= 10
 HUB_STAMP := $(VENV)/.installed-hub
-$(HUB_STAMP): pyproject.toml $(STAMP)
-	$(BIN)/python -m pip install -e '.[test,hub]'
+$(HUB_STAMP): pyproject.toml $(CONSTRAINTS) $(TEST_STAMP)
+	$(PIP_INSTALL) -e '.[test,instructor,hub]'
 	@command -v npm >/dev/null || { echo "npm is missing (Debian/Ubuntu: sudo apt-get install nodejs npm)"; exit 1; }
 	npm install --no-audit --no-fund --prefix $(VENV)/hub-node configurable-http-proxy@5
 	@touch $@

@@ -29,6 +29,7 @@ TOOLS = {"nbgrader", "playwright", "hypothesis", "pytest", "nbval", "check-jsons
 def requires_dist(tmp_path_factory) -> list[Requirement]:
     """The package's requirements as setuptools records them (``egg_info`` on a scratch copy, the
     metadata step of a build that needs no ``wheel`` package), as ``Requires-Dist`` would list them."""
+    pytest.importorskip("setuptools", reason="setuptools writes the metadata (nbgrader, in the instructor extra, needs it)")
     src = tmp_path_factory.mktemp("src")
     for name in ["pyproject.toml", "README.md", "LICENSE"]:
         shutil.copy(REPO / name, src / name)

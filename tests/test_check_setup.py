@@ -110,3 +110,18 @@ def test_a_failing_cell_is_named(tmp_path):
         check_setup.check_notebook(path, timeout=60)
     assert info.value.what.startswith("broken.ipynb failed: ZeroDivisionError"), info.value.what
     assert "--verbose" in info.value.fix
+
+
+def test_a_default_kernel_of_another_python_gets_a_note(monkeypatch):
+    from types import SimpleNamespace
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    other = "/opt/elsewhere/bin/python3"
+    monkeypatch.setattr(KernelSpecManager, "get_kernel_spec", lambda self, name: SimpleNamespace(argv=[other, "-m", "ipykernel_launcher"]))
+    note = check_setup.kernel_note()
+    assert other in note and "not this Python" in note
+    monkeypatch.setattr(KernelSpecManager, "get_kernel_spec", lambda self, name: SimpleNamespace(argv=["python", "-m", "ipykernel_launcher"]))
+    assert check_setup.kernel_note() == ""  # ipykernel's own spec: the Python that starts it
+    monkeypatch.setattr(KernelSpecManager, "get_kernel_spec", lambda self, name: SimpleNamespace(argv=[sys.executable, "-m", "x"]))
+    assert check_setup.kernel_note() == ""

@@ -232,6 +232,21 @@ def _digits(split: str, n: int):
     return X
 
 
+def _measured_as_rerun(given: dict, rerun: dict, rtol: float = 1e-4):
+    """A predict check's measured numbers must be the experiment's: ``given`` and ``rerun`` map a name to a value.
+
+    The check re-runs the notebook's experiment with its seeds (``rerun``); numbers that differ mean the
+    experiment cell was edited (or its numbers typed in), and the prediction is not judged against them.
+    """
+    off = [k for k in given if not _same(float(given[k]), float(rerun[k]), rtol)]
+    if off:
+        shown = ", ".join(f"{k} {'%s' % _fmt_pair(given[k], rerun[k])[0]}" for k in off)
+        again = ", ".join(f"{k} {'%s' % _fmt_pair(given[k], rerun[k])[1]}" for k in off)
+        raise Wrong(f"the measured numbers passed to the check ({shown}) are not what the experiment gives when "
+                    f"re-run with the notebook's seeds ({again}): run the experiment cell as given, without editing "
+                    f"it, and judge your prediction by what it measures.")
+
+
 def _choice(value, options, name="prediction"):
     """A prediction must be one of ``options`` (strings, compared case-insensitively)."""
     _answered(value, name)

@@ -6,7 +6,8 @@ import functools
 import numpy as np
 
 from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _close, _compare, _digits,
-                        _exercise, _fmt, _number, _prediction, _probs, _results_dict, _rng, _setting, _verify)
+                        _exercise, _fmt, _measured_as_rerun, _number, _prediction, _probs, _results_dict, _rng,
+                        _setting, _verify)
 
 __all__ = ['check_2_1', 'check_2_2', 'check_2_3', 'check_2_4']
 
@@ -113,9 +114,15 @@ def check_2_2(principal_angles):
 @_exercise("2.3", "write your prediction in the cell above")
 def check_2_3(prediction, loss_minibatch, loss_full_batch, epochs):
     r"""Prediction: after the same number of epochs, which reaches the lower training loss, "minibatch" or "full batch"."""
+    _answered(prediction, "prediction")      # "not answered yet" before anything else
     loss_minibatch = _number(loss_minibatch, "loss_minibatch", "the notebook's measured loss")
     loss_full_batch = _number(loss_full_batch, "loss_full_batch", "the notebook's measured loss")
     epochs = _number(epochs, "epochs", "the number of epochs")
+    if epochs != int(epochs) or not 1 <= epochs <= 10:
+        raise Wrong(f"epochs = {_fmt(epochs)}: the experiment runs a whole number of epochs, 1 to 10 (the cell uses 2).")
+    mb, fb = _sgd_losses(int(epochs))
+    _measured_as_rerun({"loss_minibatch": loss_minibatch, "loss_full_batch": loss_full_batch},
+                       {"loss_minibatch": mb, "loss_full_batch": fb})
     outcome = "minibatch" if loss_minibatch < loss_full_batch else "full batch"
     measured = (f"after {epochs:g} epoch(s), minibatches reached {loss_minibatch:.3g} and full batch {loss_full_batch:.3g} "
                 f"(cross-entropy per digit, nats)")
@@ -167,3 +174,15 @@ def _held_out(n_hidden):
     if history.diverged:
         return float("nan"), float("nan")
     return float(ae.loss(X_test)), float(ae.loss(X_train))
+
+
+@functools.lru_cache(maxsize=None)
+def _sgd_losses(epochs):
+    """Exercise 2.3's experiment, re-run: final training loss with batches of 50 and with the full batch (1,000)."""
+    from .. import Autoencoder
+    final = {}
+    for batch_size in (50, 1000):
+        ae = Autoencoder(784, 32, seed=0)
+        final[batch_size] = float(ae.fit(_digits("train", 1000), epochs=epochs, batch_size=batch_size, lr=0.1,
+                                         seed=0).train_loss[-1])
+    return final[50], final[1000]

@@ -6,7 +6,8 @@ import functools
 import numpy as np
 
 from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _call, _compare, _digits, _exercise,
-                        _fmt, _number, _prediction, _probs, _results_dict, _rng, _setting, _sigmoid, _verify)
+                        _fmt, _measured_as_rerun, _number, _prediction, _probs, _results_dict, _rng, _setting,
+                        _sigmoid, _verify)
 
 __all__ = ['check_3_1', 'check_3_2', 'check_3_3', 'check_3_4']
 
@@ -94,8 +95,12 @@ def check_3_2(tied_grad_W):
 @_exercise("3.3", "write your prediction in the cell above")
 def check_3_3(prediction, loss_before, loss_after):
     r"""Prediction: does the loss go "down" or "up" after ``W_new = W_old + ε · quoted_formula``?"""
+    _answered(prediction, "prediction")      # "not answered yet" before anything else
     loss_before = _number(loss_before, "loss_before", "the notebook's measured loss")
     loss_after = _number(loss_after, "loss_after", "the notebook's measured loss")
+    before, after = _quoted_step()
+    _measured_as_rerun({"loss_before": loss_before, "loss_after": loss_after},
+                       {"loss_before": before, "loss_after": after})
     outcome = "down" if loss_after < loss_before else "up"
     measured = f"the loss went from {loss_before:.3g} to {loss_after:.3g}"
     why = ("The quoted formulas are the NEGATIVE gradient (they are built from x - z). Adding them is a "
@@ -154,3 +159,19 @@ def _fd_error(eps, dtype, relative=True):
     down = m.loss(X)
     err = abs((up - down) / (2 * eps) - exact)
     return float(err / abs(exact) if relative else err)
+
+
+@functools.lru_cache(maxsize=None)
+def _quoted_step():
+    """Exercise 3.3's experiment, re-run: the loss before and after W + 0.1 × the quoted (x - z) formula."""
+    from .. import Autoencoder
+    X = _digits("train", 200).astype(np.float64)                          # (200, 784)
+    ae = Autoencoder(784, 32, seed=0, dtype="float64")
+    W, b, bp = ae.params["W"], ae.params["b"], ae.params["b_prime"]
+    Y = _sigmoid(X @ W.T + b)                                             # (200, 32)
+    Z = _sigmoid(Y @ W + bp)                                              # (200, 784)
+    E = X - Z                                                             # (200, 784)
+    delta_W = (((E @ W.T) * Y * (1 - Y)).T @ X + (E.T @ Y).T) / len(X)    # (32, 784)
+    before = float(ae.loss(X))
+    ae.set_params(W=W + 0.1 * delta_W)
+    return before, float(ae.loss(X))

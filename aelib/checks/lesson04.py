@@ -1,10 +1,13 @@
 """Exercise checks for Lesson 04: tied weights and the inverse decoder."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _exercise, _fmt,
-                        _number, _prediction, _results_dict, _rng, _setting, _verify)
+from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _digits,
+                        _exercise, _fmt, _measured_as_rerun, _number, _prediction, _results_dict, _rng,
+                        _setting, _verify)
 
 __all__ = ['check_4_1', 'check_4_2', 'check_4_3']
 
@@ -46,6 +49,7 @@ def check_4_1(inverse_decoder):
 def check_4_2(prediction, n_params_tied, n_params_untied, val_tied, val_untied):
     r"""Prediction: which has the lower held-out loss after the same training, "tied", "untied" or "about equal"
     (within 2 %)."""
+    _answered(prediction, "prediction")      # "not answered yet" before anything else
     n_params_tied = _number(n_params_tied, "n_params_tied", "the tied model's parameter count")
     n_params_untied = _number(n_params_untied, "n_params_untied", "the untied model's parameter count")
     val_tied = _number(val_tied, "val_tied", "the tied model's held-out loss")
@@ -53,6 +57,8 @@ def check_4_2(prediction, n_params_tied, n_params_untied, val_tied, val_untied):
     if min(val_tied, val_untied) <= 0 or not np.isfinite(val_tied + val_untied):
         raise Wrong(f"the losses {val_tied:.3g} and {val_untied:.3g} are not cross-entropies (positive, finite): run "
                     f"the experiment cell as given.")
+    _measured_as_rerun({"n_params_tied": n_params_tied, "n_params_untied": n_params_untied, "val_tied": val_tied,
+                        "val_untied": val_untied}, _tied_vs_untied())
     rel = (val_untied - val_tied) / val_tied
     outcome = "about equal" if abs(rel) < 0.02 else "tied" if rel > 0 else "untied"
     measured = (f"held-out loss tied {val_tied:.3g} ({int(n_params_tied):,} parameters) vs untied {val_untied:.3g} "
@@ -98,3 +104,15 @@ def check_4_3(results, first_bad_h):
 def _arctanh_error(h, delta=0.001):
     """The notebook's ``arctanh_error``: |arctanh(h + delta) - arctanh(h)| (inf or NaN past 1)."""
     return float(abs(np.arctanh(h + delta) - np.arctanh(h)))
+
+
+@functools.lru_cache(maxsize=None)
+def _tied_vs_untied():
+    """Exercise 4.2's experiment, re-run: parameter counts and held-out losses of a tied and an untied 784-64 AE."""
+    from .. import Autoencoder
+    out = {}
+    for tied, name in ((True, "tied"), (False, "untied")):
+        ae = Autoencoder(784, 64, tied=tied, seed=0)
+        ae.fit(_digits("train", 1000), epochs=5, batch_size=50, lr=0.01, optimizer="adam", seed=0)
+        out[f"n_params_{name}"], out[f"val_{name}"] = ae.n_params, float(ae.loss(_digits("test", 500)))
+    return out

@@ -6,7 +6,8 @@ import functools
 import numpy as np
 
 from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _digits,
-                        _exercise, _fmt, _number, _prediction, _rng, _same, _short, _sigmoid)
+                        _exercise, _fmt, _measured_as_rerun, _number, _prediction, _rng, _same, _short,
+                        _sigmoid)
 
 __all__ = ['check_5_1', 'check_5_2', 'check_5_3']
 
@@ -41,10 +42,13 @@ def check_5_1(softplus):
 @_exercise("5.2", "write your prediction in the cell above")
 def check_5_2(prediction, frac_above_1_relu, frac_above_1_sigmoid):
     r"""Prediction: does a ReLU output layer produce reconstructed pixels above 1, "yes" or "no"."""
+    _answered(prediction, "prediction")      # "not answered yet" before anything else
     frac_above_1_relu = _number(frac_above_1_relu, "frac_above_1_relu", "a fraction of pixels")
     frac_above_1_sigmoid = _number(frac_above_1_sigmoid, "frac_above_1_sigmoid", "a fraction of pixels")
     if not (0 <= frac_above_1_relu <= 1 and 0 <= frac_above_1_sigmoid <= 1):
         raise Wrong("the fractions must lie between 0 and 1: run the experiment cell as given.")
+    _measured_as_rerun({"frac_above_1_relu": frac_above_1_relu, "frac_above_1_sigmoid": frac_above_1_sigmoid},
+                       {"frac_above_1_relu": _above_1("relu"), "frac_above_1_sigmoid": _above_1("sigmoid")})
     outcome = "yes" if frac_above_1_relu > 0 else "no"
     measured = (f"{100 * frac_above_1_relu:.3g} % of the ReLU decoder's held-out pixels exceed 1, "
                 f"{100 * frac_above_1_sigmoid:.3g} % of the sigmoid decoder's")
@@ -138,3 +142,12 @@ def _extremes(decoder, epochs, split="test"):
            loss="squared_error", seed=0)
     Z = ae.reconstruct(_digits("test", 500) if split == "test" else _digits("train", 1000))   # (n, 784)
     return float(Z.min()), float(Z.max())
+
+
+@functools.lru_cache(maxsize=None)
+def _above_1(decoder):
+    """Exercise 5.2's experiment, re-run: the fraction of held-out pixels above 1 after ``train_with_output``."""
+    from .. import Autoencoder
+    ae = Autoencoder(784, 32, encoder="sigmoid", decoder=decoder, tied=False, seed=0)
+    ae.fit(_digits("train", 1000), epochs=5, batch_size=50, lr=0.003, optimizer="adam", loss="squared_error", seed=0)
+    return float((ae.reconstruct(_digits("test", 500)) > 1).mean())

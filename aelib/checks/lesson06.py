@@ -6,7 +6,8 @@ import functools
 import numpy as np
 
 from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _digits, _exercise, _fmt,
-                        _number, _prediction, _results_dict, _rng, _setting, _short, _verify)
+                        _measured_as_rerun, _number, _prediction, _results_dict, _rng, _setting, _short,
+                        _verify)
 
 __all__ = ['check_6_1', 'check_6_2', 'check_6_3', 'check_6_4']
 
@@ -177,11 +178,14 @@ def check_6_3(prediction, loss_plain, loss_denoising):
     r"""Prediction: on held-out digits with 50 % of pixels masked, which reconstructs the CLEAN digits better,
     "plain" (trained without noise), "denoising" (trained with masking noise 0.5), or "about equal" (a difference
     within ``SEED_MARGIN_6_3`` = 0.41 nats, the spread of that difference over 5 seeds)."""
+    _answered(prediction, "prediction")      # "not answered yet" before anything else
     loss_plain = _number(loss_plain, "loss_plain", "the plain model's held-out loss")
     loss_denoising = _number(loss_denoising, "loss_denoising", "the denoising model's held-out loss")
     if min(loss_plain, loss_denoising) <= 0 or not np.isfinite(loss_plain + loss_denoising):
         raise Wrong(f"the losses {loss_plain:.3g} and {loss_denoising:.3g} are not cross-entropies (positive, "
                     f"finite): run the experiment cell as given.")
+    _measured_as_rerun({"loss_plain": loss_plain, "loss_denoising": loss_denoising},
+                       {"loss_plain": _dae_losses(0.0)["clean target"], "loss_denoising": _dae_losses(0.5)["clean target"]})
     diff = loss_plain - loss_denoising
     outcome = ("about equal" if abs(diff) < SEED_MARGIN_6_3 else "denoising" if diff > 0 else "plain")
     gap = 100 * abs(diff) / max(loss_plain, loss_denoising)

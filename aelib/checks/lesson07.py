@@ -6,7 +6,8 @@ import functools
 import numpy as np
 
 from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _digits,
-                        _exercise, _fmt, _number, _prediction, _results_dict, _rng, _setting, _short, _verify)
+                        _exercise, _fmt, _measured_as_rerun, _number, _prediction, _results_dict, _rng,
+                        _setting, _short, _verify)
 
 __all__ = ['check_7_1', 'check_7_2', 'check_7_3', 'check_7_4']
 
@@ -103,8 +104,10 @@ def check_7_2(code_sparsity):
 def check_7_3(prediction, loss_random, loss_transplanted):
     r"""Prediction: after the same short training, which sigmoid AE has the lower held-out loss, "random" start or
     "transplanted" (W from a trained AE, biases zero)."""
+    _answered(prediction, "prediction")      # "not answered yet" before anything else
     loss_random = _number(loss_random, "loss_random", "the random start's held-out loss")
     loss_transplanted = _number(loss_transplanted, "loss_transplanted", "the transplanted start's held-out loss")
+    _measured_as_rerun({"loss_random": loss_random, "loss_transplanted": loss_transplanted}, _random_vs_transplanted())
     outcome = "transplanted" if loss_transplanted < loss_random else "random"
     measured = f"held-out loss: random start {loss_random:.3g}, transplanted start {loss_transplanted:.3g}"
     why = ("One likely reason: the transplanted W already holds useful stroke detectors, so mainly the biases have "
@@ -164,3 +167,15 @@ def _relu_from_donor(scale):
     if history.diverged:
         return float("nan"), float("nan"), float("nan")
     return float(history.train_loss[-1]), float(history.train_loss[0]), float(ae.loss(_digits("test", 500)))
+
+
+@functools.lru_cache(maxsize=None)
+def _random_vs_transplanted():
+    """Exercise 7.3's experiment, re-run: held-out loss after 1 epoch from a random start and from the donor's W."""
+    from .. import Autoencoder
+    fresh = Autoencoder(784, 64, seed=1)
+    warm = Autoencoder(784, 64, seed=1).set_params(W=_donor(), b=0, b_prime=0)
+    for ae in (fresh, warm):
+        ae.fit(_digits("train", 2000), epochs=1, batch_size=50, lr=0.1, seed=0)
+    return {"loss_random": float(fresh.loss(_digits("test", 500))),
+            "loss_transplanted": float(warm.loss(_digits("test", 500)))}

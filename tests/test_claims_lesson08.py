@@ -71,3 +71,13 @@ def test_probe_accuracy_is_perfect_on_separable_codes_and_chance_on_shuffled_lab
     H = np.eye(10)[y] * 3 + 0.1 * r.normal(size=(300, 10))
     assert lesson08.probe_accuracy(H, y, H, y) == 1.0
     assert lesson08.probe_accuracy(H, r.permutation(y), H[:100], y[:100]) < 0.4
+
+
+def test_stacked_sizes_share_layer_1_and_equal_separately_trained_models():
+    X = lesson08.data()[0].X[::10]                                   # 200 digits, quick
+    together = lesson08.train_stacked_sizes([4, 6], X, lr=0.01, seed=1, epochs=2)
+    alone = lesson08.train_encoder("stacked DAE", 6, X, lr=0.01, seed=1, epochs=2)
+    for layer in ("layer1", "layer2"):
+        for k, p in getattr(alone, layer).params.items():
+            np.testing.assert_array_equal(getattr(together[6], layer).params[k], p)
+    np.testing.assert_array_equal(together[6].encode(X[:5]), alone.encode(X[:5]))

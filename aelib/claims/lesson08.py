@@ -107,6 +107,31 @@ def train_encoder(arm: str, m: int, X, lr: float, seed: int, epochs: int = EPOCH
     return ae
 
 
+def train_stacked_sizes(sizes, X, lr: float, seed: int, epochs: int = EPOCHS) -> dict:
+    """``{m: StackedDAE 784 -> 256 -> m}``, each the model ``train_encoder("stacked DAE", m, ...)`` returns.
+
+    Layer 1 does not depend on ``m`` (same seed, same noise, same digits), so it is trained once and copied;
+    layer 2 is trained per size exactly as :meth:`aelib.stacked.StackedDAE.fit` does (a test holds the two equal).
+    """
+    import copy
+
+    from ..stacked import PreRectifierNoise, StackedDAE
+    from ..train import fit
+    sizes = list(sizes)
+    first = train_encoder("stacked DAE", sizes[0], X, lr, seed, epochs=epochs)
+    out = {sizes[0]: first}
+    A1 = first.preactivation1(X)                                 # (n, 256) layer 1's pre-activations
+    H1 = np.maximum(A1, 0)                                       # (n, 256) clean codes: layer 2's target
+    for m in sizes[1:]:
+        model = StackedDAE(784, 256, m, seed=seed)
+        model.layer1 = copy.deepcopy(first.layer1)
+        model.noise2 = PreRectifierNoise(model.noise2_rel * float(A1.std()), seed=model.seed + 3)
+        fit(model.layer2, A1, epochs=epochs, batch_size=BATCH, lr=lr, optimizer="adam", loss="squared_error",
+            noise=model.noise2, target=H1, l1=model.l1[1], seed=model.seed)
+        out[m] = model
+    return out
+
+
 def jacobian_trace(ae: Autoencoder, X) -> float:
     r"""Mean over the rows of ``X`` of :math:`\mathrm{tr}\, \partial z / \partial x`, ``z`` the reconstruction.
 

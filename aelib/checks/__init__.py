@@ -10,7 +10,7 @@ them that a notebook does not echo):
 
 How a check judges a function the learner wrote:
 
-* it calls it on several seeded inputs (batch sizes 1, 4 and 33; float32 and float64) and compares
+* it calls it on several seeded inputs (batch sizes 4, 33 and 1; float32 and float64) and compares
   with a reference computed here, in float64, with a tolerance that a float32 answer meets;
 * when the answer differs, it compares it with the *typical wrong answers* (flipped sign,
   transposed weights, forgotten bias, sum instead of mean, wrong axis, noisy target, ...) and
@@ -20,7 +20,13 @@ How a check judges a function the learner wrote:
 * any other error raised by the learner's code is reported in one line (type and message), with
   a hint when it is a shape mismatch in a matrix product.
 
-Checks never change the learner's arrays, and use their own seeded generators.
+How a check judges a prediction or an exploration: it re-runs the notebook's experiment with the
+notebook's seeds (cached, a few seconds at most) and compares the numbers it was given with its own,
+so made-up, rounded, float64 or mis-scored numbers (against the noisy input, on the training
+digits...) are named; the verdict and the message are phrased from the measured numbers.
+
+Any answer of any type (lists, strings, 0-d arrays, None, NaN, float16...) gets one line, never
+a traceback. Checks never change the learner's arrays, and use their own seeded generators.
 Only numpy is imported here (a check that trains a small model imports ``aelib`` when it runs).
 
 The package: ``framework.py`` (the verdict, calling and comparing) and one module per lesson,

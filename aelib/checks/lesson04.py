@@ -62,7 +62,7 @@ def check_4_2(prediction, n_params_tied, n_params_untied, val_tied, val_untied):
     rel = (val_untied - val_tied) / val_tied
     outcome = "about equal" if abs(rel) < 0.02 else "tied" if rel > 0 else "untied"
     measured = (f"held-out loss tied {val_tied:.3g} ({int(n_params_tied):,} parameters) vs untied {val_untied:.3g} "
-                f"({int(n_params_untied):,} parameters), a {100 * abs(rel):.2g} % difference")
+                f"({int(n_params_untied):,} parameters), a difference of {100 * abs(rel):.2g} %")
     why = {"tied": "The tied model was ahead in this short run; both start with b' = 0, and lesson 04's claim check "
                    "shows that from this start an untied net can stay on the average-digit plateau while the tied one "
                    "leaves it. From the average-digit start, untied was ahead at every size once trained for 6 epochs "

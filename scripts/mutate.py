@@ -53,6 +53,7 @@ TESTS = {
     "datasets": ["tests/test_data_oracles.py", "tests/test_datasets.py"],
     "gradcheck": T_CORE,
     "widgets": ["tests/test_widgets.py"],
+    "viz": ["tests/test_viz.py"],
 }
 CORE = ("activations", "losses", "layers", "model", "optim", "train", "noise", "pca", "datasets")
 
@@ -196,6 +197,11 @@ MUTANTS = [
       issue="a widget reconstructing the clean digits instead of the corrupted ones"),
     M("widgets.least_exciting", 'top = np.argsort(-H[:, i], kind="stable")[:n_top]',
       'top = np.argsort(H[:, i], kind="stable")[:n_top]', issue="the hidden-unit explorer showing the least exciting digits"),
+    # ---- viz (not in the core score: plotted results, which nbval never compares)
+    M("viz.tiles_transposed", "img = X[i].reshape(side, side)", "img = X[i].reshape(side, side).T"),
+    M("viz.reconstructions_order", "np.vstack([X, Z])", "np.vstack([Z, X])"),
+    M("viz.history_val_as_train", "ax.plot(xs, h.val_loss,", "ax.plot(xs, h.train_loss,"),
+    M("viz.filters_scale", "m = float(np.abs(img).max()) or 1.0", "m = float(img.max()) or 1.0"),
 ]
 
 

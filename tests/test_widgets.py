@@ -1,7 +1,8 @@
 """aelib.widgets: every explorer built on a small trained model, driven through its controls.
 
 Each test changes a control programmatically (as a learner would in JupyterLab), and checks that
-the Output received a new PNG and that the picture changed.
+the Output received a new PNG and that the picture changed; the tests at the end check *what* the
+picture shows (the explorers' ``.shown`` arrays) against an independent computation.
 """
 import base64
 import subprocess

@@ -160,7 +160,9 @@ def check_notebook(path: Path = NOTEBOOK, timeout: int = 120) -> str:
     env_backend = os.environ.pop("MPLBACKEND", None)  # the kernel picks its inline backend itself
     kernel_log = tempfile.TemporaryFile(mode="w+")     # the kernel's own chatter stays off the one line
     try:
-        client.execute(stderr=kernel_log)
+        # one BLAS thread: notebook 00's products are small, and two threads stall on a busy machine
+        one_thread = {var: "1" for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+        client.execute(stderr=kernel_log, env={**os.environ, **one_thread})
     except CellExecutionError as e:
         error = f"{e.ename}: {e.evalue}" if getattr(e, "ename", None) else "a cell raised an error"
         raise Problem(f"{path.name} failed: {error}.",

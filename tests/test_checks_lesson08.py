@@ -127,15 +127,36 @@ def test_8_2_names_each_mistake(answer, words, capsys):
 
 
 # ---- 8.3 -----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("prediction, ok_expected", [("pca", True), ("PCA", True), (" autoencoder", False)])
-def test_8_3_compares_the_prediction_with_the_measurement(prediction, ok_expected, capsys):
-    ok, line = run(c8.check_8_3, prediction, 0.83, 0.77, capsys=capsys)
-    assert ok == ok_expected, line
+def _real_8_3():
+    return c8._experiment_8_3()                 # (PCA, AE): the exercise's experiment re-run with its seeds
+
+
+def test_8_3_rerun_is_the_exercise_experiment():
+    from aelib.claims import lesson08
+    from aelib.pca import pca
+    fit, _, test = lesson08.data()
+    P = pca(fit.X, 16)
+    assert _real_8_3()[0] == lesson08.probe_accuracy(P.encode(fit.X), fit.y, P.encode(test.X), test.y)
+
+
+def test_8_3_judges_the_prediction_on_the_real_numbers(capsys):
+    acc_pca, acc_ae = _real_8_3()
+    right = "pca" if acc_pca > acc_ae else "autoencoder"
+    wrong = "autoencoder" if right == "pca" else "pca"
+    for prediction, ok_expected in ((right, True), (right.upper(), True), (" " + wrong, False)):
+        ok, line = run(c8.check_8_3, prediction, acc_pca, acc_ae, capsys=capsys)
+        assert ok == ok_expected, line
+
+
+def test_8_3_names_edited_numbers(capsys):
+    acc_pca, acc_ae = _real_8_3()
+    ok, line = run(c8.check_8_3, "pca", acc_pca, acc_ae * 1.01, capsys=capsys)
+    assert not ok and "not what the experiment gives" in line, line
 
 
 @pytest.mark.parametrize("prediction, words", [(..., "not answered yet"), (3, "a string"), ("both", "must be one of")])
 def test_8_3_judges_any_answer(prediction, words, capsys):
-    ok, line = run(c8.check_8_3, prediction, 0.83, 0.77, capsys=capsys)
+    ok, line = run(c8.check_8_3, prediction, *_real_8_3(), capsys=capsys)
     assert not ok and words in line, line
 
 

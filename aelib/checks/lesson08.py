@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _array, _call, _compare, _exercise, _fmt, _number,
-                        _prediction, _results_dict, _rng, _short)
+import functools
+
+from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _exercise, _fmt,
+                        _measured_as_rerun, _number, _prediction, _rng, _short)
 
 __all__ = ["check_8_1", "check_8_2", "check_8_3", "check_8_4"]
 
@@ -132,12 +134,28 @@ def check_8_2(probe_test_accuracy):
 
 # ---- 8.3: PCA or an autoencoder, at 16 numbers? -------------------------------------------------------
 
+@functools.lru_cache(maxsize=1)
+def _experiment_8_3():
+    """The exercise's experiment, re-run with its seeds: (probe accuracy on PCA's 16-d code, on the AE's)."""
+    from ..claims import lesson08
+    from ..pca import pca
+    fit, _, test = lesson08.data()
+    ae = lesson08.train_encoder("plain AE", 16, fit.X, lr=0.01, seed=0)
+    P = pca(fit.X, 16)
+    return (lesson08.probe_accuracy(P.encode(fit.X), fit.y, P.encode(test.X), test.y),
+            lesson08.probe_accuracy(ae.encode(fit.X), fit.y, ae.encode(test.X), test.y))
+
+
 @_exercise("8.3", "write your prediction in the cell above")
 def check_8_3(prediction, acc_pca, acc_ae):
     r"""Prediction: with codes of 16 numbers, does a linear probe score higher on PCA's code (``"pca"``) or on the
-    plain autoencoder's (``"autoencoder"``)?"""
+    plain autoencoder's (``"autoencoder"``)? The check re-runs the exercise's experiment with its seeds and judges
+    the prediction on those numbers (edited or typed-in numbers are named)."""
+    _answered(prediction, "prediction")      # "not answered yet" before anything else
     a_p = _number(acc_pca, "acc_pca", "the probe's test accuracy on PCA's codes")
     a_a = _number(acc_ae, "acc_ae", "the probe's test accuracy on the autoencoder's codes")
+    rerun = _experiment_8_3()
+    _measured_as_rerun({"acc_pca": a_p, "acc_ae": a_a}, {"acc_pca": rerun[0], "acc_ae": rerun[1]})
     outcome = "pca" if a_p > a_a else "autoencoder"
     measured = f"probe test accuracy with 16 features: PCA {a_p:.3f}, plain autoencoder {a_a:.3f}"
     why = ("With so few numbers, PCA keeps the 16 directions of largest variance, which carry much of the digit's "
@@ -161,7 +179,16 @@ def check_8_4(results, hardest, model, anomalies, X_heldout, X_train):
     digits ``X_heldout``; ``hardest``: the kind with the lowest AUC."""
     from ..anomaly import roc_auc
     kinds = tuple(anomalies)
-    res = _results_dict(results, min_settings=1, key_name="kind", names=kinds)
+    _answered(results, "results")
+    _answered(hardest, "hardest")
+    if not isinstance(results, dict):
+        raise Wrong(f"`results` must be a dict {{kind: AUC}}, e.g. {{'bars': 0.99, ...}}. Got {type(results).__name__} "
+                    f"{_short(results)}.")
+    unknown = [k for k in results if k not in kinds]
+    if unknown:
+        raise Wrong(f"the keys of `results` must be the kinds of anomaly, {', '.join(map(repr, kinds))}; got "
+                    f"{_short(unknown[0], 30)}.")
+    res = {k: _number(v, f"results[{k!r}]", "one number, the AUC for that kind") for k, v in results.items()}
     missing = [k for k in kinds if k not in res]
     if missing:
         raise Wrong(f"`results` has no AUC for {', '.join(map(repr, missing))}: give one for every kind of anomaly.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,17 +38,21 @@ def run_check(*front_of_path: Path, timeout: float = 120) -> tuple[subprocess.Co
 def test_the_check_prints_one_ok_line_in_under_30_seconds():
     """Under 30 s of wall time on a machine that is not overloaded; on a shared, busy one (more
     runnable processes than cores) the wall time says little, so there the CPU time of the check
-    and its kernel, which does not depend on the load, must stay under 30 s."""
+    and its kernel, which depends much less on the load, must stay under 30 s."""
     import resource
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result, seconds = run_check()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)  # the check + its kernel
     lines = result.stdout.splitlines()
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(lines) == 1 and lines[0].startswith("OK: the course is ready"), result.stdout
     assert "packages found" in lines[0] and "5,000 digits verified" in lines[0] and "00_start_here.ipynb ran" in lines[0]
+    # the check's own CPU (a waited child of this process) + its kernel's, which the line reports
+    # (the kernel is not reaped by the check, so getrusage does not see it)
+    kernel = re.search(r"\(kernel CPU (\d+\.\d) s\)", lines[0])
+    assert kernel, lines[0]
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime) + float(kernel.group(1))
     assert cpu < 30, f"the check used {cpu:.1f} s of CPU"
     load = os.getloadavg()[0] / (os.cpu_count() or 1)
     if load < 1.0:

@@ -120,5 +120,5 @@ def test_the_hub_config_sets_the_limits_the_table_recommends(data):
 def test_the_hub_config_listens_on_loopback_only():
     text = CONFIG.read_text(encoding="utf-8")
     for key in ("c.JupyterHub.ip", "c.JupyterHub.hub_ip", "c.Spawner.ip"):
-        assert re.search(rf'^{re.escape(key)} = "127\.0\.0\.1"$', text, re.M), key
+        assert re.search(rf'^{re.escape(key)} = "127\.0\.0\.1"\s*(#.*)?$', text, re.M), key
     assert "http://127.0.0.1:" in text  # the proxy's API

@@ -38,7 +38,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "hub" / "capacity.json"
 GUIDE = ROOT / "INSTRUCTORS.md"
-TIMES = ROOT / "INSTRUCTORS-times.json"
 
 RUNS_PER_LESSON = 3
 BURST_SECONDS = 60
@@ -47,9 +46,10 @@ PLAN_LEARNERS = (20, 50, 100)
 BLOCK = re.compile(r"(<!-- BEGIN hub-capacity[^>]*-->\n)(?P<body>.*?)(<!-- END hub-capacity -->)", re.S)
 
 
-def _stated_minutes(path: str) -> int | None:
-    times = json.loads(TIMES.read_text(encoding="utf-8"))["notebooks"]
-    return times.get(path, {}).get("stated_minutes")
+def _stated_minutes(data: dict, path: str) -> int | None:
+    """The learner time the notebook states, as recorded with the run (so later edits of
+    INSTRUCTORS-times.json do not change an old measurement's table)."""
+    return data["measured"]["stated_minutes"].get(path)
 
 
 def rows(data: dict) -> list[dict]:
@@ -67,7 +67,7 @@ def rows(data: dict) -> list[dict]:
                     "mem_max": max(r["peak_mib"] for r in runs),
                     "pss_median": statistics.median(r["peak_pss_mib"] for r in runs),
                     "pss_max": max(r["peak_pss_mib"] for r in runs),
-                    "stated_minutes": _stated_minutes(path)})
+                    "stated_minutes": _stated_minutes(data, path)})
     slow = data["slowest_lesson"]
     cpu = slow["kernel_cpu_seconds"] + slow["server_cpu_seconds"]
     out.append({"path": slow["path"], "at_once": slow["learners_at_once"], "cpu_median": cpu, "cpu_max": cpu,

@@ -181,6 +181,9 @@ def _record(result: dict, n: int) -> dict:
             "command": "make hub-capacity", "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
             "learners": n, "machine": hh.machine(), "load_average": result["load"],
             "versions": tools.versions, "blas_threads": 1, "notebooks": hh.NOTEBOOKS,
+            # the learner time each notebook states (INSTRUCTORS-times.json at the time of the run)
+            "stated_minutes": {p: t.get("stated_minutes") for p, t in
+                               json.loads(TIMES.read_text())["notebooks"].items() if p in hh.NOTEBOOKS},
             "wall_seconds": round(result["wall_seconds"], 1),
             "concurrent_phase_seconds": round(result["concurrent_seconds"], 1),
             "memory": "RSS summed over a server's process tree (server + kernels), sampled every "

@@ -42,6 +42,7 @@ LESSONS = [
     ("05", "activations", "Choosing activations"),
     ("06", "denoising", "Denoising autoencoders"),
     ("07", "weight_reuse", "Reusing trained weights"),
+    ("08", "using_codes", "What the codes are good for"),
     ("09", "variational_autoencoder", "The variational autoencoder"),
 ]
 DEFAULT_LESSON_MINUTES = 40     # for a lesson not written yet (marked as an estimate)
@@ -73,8 +74,8 @@ PLANS = {
         ("lesson", "05"),
         ("lesson", "06"),
         ("exercises", "06"),
-        ("lesson", "07"),
-        ("fixed", ("Wrap-up: which folklore held on our data, which did not; the other exercises as homework", 10)),
+        ("lesson", "08"),
+        ("fixed", ("Wrap-up: which folklore held on our data, which did not; lesson 07 and the other exercises as homework", 10)),
     ],
 }
 PLAN_LIMITS = {"plan-3h": 180, "plan-day": 8 * 60}  # minutes from start to end, breaks included

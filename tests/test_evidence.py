@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "evidence" / "results"
 VERDICT = re.compile(r"Verdict \[([^\]]+)\]: (holds|does not hold|inconclusive)\.")
 
-# The (claim) items of CURRICULUM.md (lessons 01-07), each with the claim ids that answer it.
+# The (claim) items of CURRICULUM.md (lessons 01-07) and of later lessons, each with the claim ids that answer it.
 CURRICULUM_CLAIMS = {
     "Rectified linear units often work better than the sigmoid": "01.",
     "It is like PCA, but can be nonlinear": "02.pca",
@@ -31,6 +31,7 @@ CURRICULUM_CLAIMS = {
     "ReLU AE from sigmoid-trained W: features do not collapse but drift": "07.relu",
     "Sigmoid AEs learn local, sparse, high-contrast filters; ReLU AEs distributed ones": "07.filters",
     "Transplanted weights can make training diverge; shrinking them avoids it": "07.transplant",
+    "Autoencoder features help a classifier more than PCA's (lesson 08, issue 15)": "08.probe",
 }
 
 

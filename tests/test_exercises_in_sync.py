@@ -23,7 +23,7 @@ SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 
 def test_there_is_an_exercise_notebook_per_lesson():
     names = {p.name for p in SOLUTIONS}
-    for nn in ("01", "02", "03", "04", "05", "06", "07"):
+    for nn in ("01", "02", "03", "04", "05", "06", "07", "08"):
         assert any(n.startswith(nn + "_") for n in names), f"no solutions/{nn}_*.ipynb"
     assert names == {p.name for p in (ROOT / "exercises").glob("*.ipynb")}
 

@@ -32,6 +32,7 @@ import pytest
 
 import aelib
 from aelib import Autoencoder, Network
+from blas_threads import skip_unless_thread_stable_blas
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIRS = ["notebooks", "solutions", "exercises"]
@@ -51,6 +52,7 @@ def test_notebooks_reproduce_with_blas_threads(threads):
     """nbval over notebooks/ in a subprocess with ``threads`` BLAS threads (see the module docstring)."""
     if threads == 2 and os.environ.get("OPENBLAS_NUM_THREADS") == "2":
         pytest.skip("this pytest run already uses 2 BLAS threads (make test), so its own nbval pass covers 2")
+    skip_unless_thread_stable_blas()
     notebooks = sorted(p for d in NOTEBOOK_DIRS for p in (REPO / d).glob("*.ipynb"))
     assert len(notebooks) >= 20, f"expected the course's notebooks, found {len(notebooks)}"
     print(f"reproducibility with {threads} BLAS thread(s): {len(notebooks)} notebooks")
@@ -96,6 +98,7 @@ print(json.dumps({{"train": [x.hex() for x in h.train_loss], "val": [x.hex() for
 
 def test_seeded_training_is_bit_identical_across_processes_and_thread_counts():
     """Two fresh interpreters (different hash seeds) and 1 vs 2 BLAS threads: the same bits."""
+    skip_unless_thread_stable_blas()
     code = RUN_IN_SUBPROCESS.format(tests=str(Path(__file__).parent))
     procs = []
     for threads, hashseed in [(2, "1"), (2, "2"), (1, "3")]:

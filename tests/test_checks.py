@@ -492,6 +492,14 @@ def _sp_5545(X, fraction, rng):          # salt and pepper split 55:45 instead o
     return out
 
 
+def _sp_5149(X, fraction, rng):          # 51:49: within chance at fraction 0.2, 4.5 sigma off at fraction 0.5
+    out = X.copy()
+    u = rng.random(X.shape)
+    hit = u < fraction
+    out[hit] = u[hit] < 0.51 * fraction
+    return out
+
+
 def _sp_fixed_fraction(X, fraction, rng):
     return _sp_good(X, 0.2, rng)
 
@@ -513,6 +521,8 @@ CASES["6_1"] += [
     (_sp_round, "rounded"),
     (_sp_fixed_seed, "the `rng` argument is ignored"),
     (_sp_5545, "equally likely"),
+    (_sp_5149, "equally likely"),                          # catches a tolerance loosened to 10 sigma
+    (lambda X, f, rng: _sp_good(X, min(1.02 * f, 1.0), rng), "were corrupted with fraction"),   # 2 % too many hits
     (_sp_fixed_fraction, "corrupted with fraction = 0.5"),
     (_sp_le, "corrupted with fraction"),
     (lambda X, f, rng: X.copy(), "nothing was changed"),

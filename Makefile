@@ -1,4 +1,4 @@
-# Works with only Python 3.10+, make and a shell. Everything is installed into ./.venv.
+# Works with only Python 3.11+, make and a shell. Everything is installed into ./.venv.
 #   make setup   create .venv and install aelib with what the lessons need (the learner install)
 #   make check   setup, then check it in < 30 s: one line, OK or what to fix (scripts/check_setup.py)
 #   make lab     setup, then open JupyterLab at notebooks/00_start_here.ipynb
@@ -39,8 +39,8 @@ endif
 .PHONY: setup setup-test check constraints lab test clean check-python record html times exercises bench evidence mutate hub-setup hub-test hub-capacity
 
 check-python:
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
-	  echo "This course needs Python 3.10 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo 'not found')."; \
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "This course needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo 'not found')."; \
 	  echo "Install a newer Python, or point make at one: make $(MAKECMDGOALS) PYTHON=python3.11"; \
 	  exit 1; }
 

@@ -7,7 +7,7 @@ Works the same with make (``make check`` sets up the learner install first), in 
 environment (``conda activate autoencoders-course``), on Windows without make, and in a hub's
 terminal. In a few seconds it checks, in this order, and stops at the first problem:
 
-1. the Python version (the course needs 3.10 or newer);
+1. the Python version (the course needs 3.11 or newer);
 2. that aelib and the packages the lessons use are installed (numpy and aelib imported), at
    versions within pyproject.toml's lower bounds;
 3. the digits file's integrity, through the loader's own verification
@@ -33,7 +33,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "notebooks" / "00_start_here.ipynb"
-MIN_PYTHON = (3, 10)
+MIN_PYTHON = (3, 11)
 # import name -> distribution name, for the packages the lessons import
 PACKAGES = {"numpy": "numpy", "matplotlib": "matplotlib", "ipywidgets": "ipywidgets", "sympy": "sympy",
             "jupyterlab": "jupyterlab", "ipykernel": "ipykernel", "nbclient": "nbclient", "nbformat": "nbformat"}

@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "constraints" / "tested.txt"
 SCRATCH = REPO / "build" / "constraints-venv"
 EXTRAS = ("test", "instructor")
-MATRIX = ("3.10", "3.11", "3.12")  # .github/workflows/notebooks.yml
+MATRIX = ("3.11", "3.12")  # .github/workflows/notebooks.yml
 
 # Run by the environment's own Python: the distributions aelib[EXTRAS] reaches, with Requires-Python.
 _WALK = r"""

@@ -108,8 +108,8 @@ def test_a_broken_lesson_package_is_caught_by_the_kernel(tmp_path):
 def test_an_old_python_is_named_with_the_version_needed():
     with pytest.raises(check_setup.Problem) as info:
         check_setup.check_python((3, 9, 18))
-    assert "Python 3.9.18 is too old" in info.value.what and "3.10 or newer" in info.value.what
-    assert check_setup.check_python((3, 10, 0)) == "Python 3.10.0"
+    assert "Python 3.9.18 is too old" in info.value.what and "3.11 or newer" in info.value.what
+    assert check_setup.check_python((3, 11, 0)) == "Python 3.11.0"
 
 
 def test_the_lower_bounds_are_read_from_pyproject():

@@ -122,12 +122,12 @@ def _steps(job: dict) -> list[dict]:
     return job["steps"]
 
 
-def test_the_matrix_covers_python_310_to_312_and_the_schedule_runs_the_newest_releases():
+def test_the_matrix_covers_python_311_to_312_and_the_schedule_runs_the_newest_releases():
     wf = _yaml()
     triggers = wf.get(True) or wf.get("on")  # YAML 1.1 reads the key `on` as True
     assert "schedule" in triggers and triggers["schedule"][0]["cron"]
     job = wf["jobs"]["test"]
-    assert job["strategy"]["matrix"]["python-version"] == ["3.10", "3.11", "3.12"]
+    assert job["strategy"]["matrix"]["python-version"] == ["3.11", "3.12"]
     assert job["strategy"]["fail-fast"] is False
     constraints = job["env"]["CONSTRAINTS"]
     # `a && '' || b` would always give b: the empty value must come last

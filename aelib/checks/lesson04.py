@@ -45,10 +45,16 @@ def check_4_1(inverse_decoder):
     return TESTED_ON
 
 
+# The untied-minus-tied held-out loss of exercise 4.2's experiment, re-run for this check with seeds 0-4 (model and
+# batch order seeded s): 18.6, 16.5, 18.5, 21.9, 20.5 nats (10 % to 14 %); mean 19.2, 95 % t half-width 2.6 nats.
+# A difference smaller than that is "about equal".
+SEED_MARGIN_4_2 = 2.6
+
+
 @_exercise("4.2", "write your prediction in the cell above")
 def check_4_2(prediction, n_params_tied, n_params_untied, val_tied, val_untied):
     r"""Prediction: which has the lower held-out loss after the same training, "tied", "untied" or "about equal"
-    (within 2 %)."""
+    (a difference within ``SEED_MARGIN_4_2`` = 2.6 nats, the spread of that difference over 5 seeds)."""
     _answered(prediction, "prediction")      # "not answered yet" before anything else
     n_params_tied = _number(n_params_tied, "n_params_tied", "the tied model's parameter count")
     n_params_untied = _number(n_params_untied, "n_params_untied", "the untied model's parameter count")
@@ -60,9 +66,10 @@ def check_4_2(prediction, n_params_tied, n_params_untied, val_tied, val_untied):
     _measured_as_rerun({"n_params_tied": n_params_tied, "n_params_untied": n_params_untied, "val_tied": val_tied,
                         "val_untied": val_untied}, _tied_vs_untied())
     rel = (val_untied - val_tied) / val_tied
-    outcome = "about equal" if abs(rel) < 0.02 else "tied" if rel > 0 else "untied"
+    outcome = ("about equal" if abs(val_untied - val_tied) < SEED_MARGIN_4_2 else "tied" if rel > 0 else "untied")
     measured = (f"held-out loss tied {val_tied:.3g} ({int(n_params_tied):,} parameters) vs untied {val_untied:.3g} "
-                f"({int(n_params_untied):,} parameters), a difference of {100 * abs(rel):.2g} %")
+                f"({int(n_params_untied):,} parameters), a difference of {100 * abs(rel):.2g} %, against a seed-to-seed "
+                f"margin of {SEED_MARGIN_4_2} nats")
     why = {"tied": "The tied model was ahead in this short run; both start with b' = 0, and lesson 04's claim check "
                    "shows that from this start an untied net can stay on the average-digit plateau while the tied one "
                    "leaves it. From the average-digit start, untied was ahead at every size once trained for 6 epochs "

@@ -122,7 +122,10 @@ def check_data() -> str:
     try:
         digits = verify("all")          # the loader verifies the file (SHA-256, arrays, shapes)
     except getattr(datasets, "DataFileError", OSError) as e:
-        raise Problem(f"the digits file is damaged: {e}", "restore it as the message says.") from None
+        # the loader's message names the file and what is wrong, then how to restore it
+        what, sep, restore = str(e).partition(" Restore it")
+        raise Problem(what, ("restore it" + restore) if sep else
+                      "restore it: `git checkout -- aelib/data/mnist_5k.npz` in the repository's folder.") from None
     except Exception as e:
         raise Problem(f"the digits file could not be read: {type(e).__name__}: {e}",
                       "restore it: `git checkout -- aelib/data/mnist_5k.npz` in the repository's folder.") from None

@@ -68,7 +68,8 @@ def test_a_damaged_data_file_gives_one_line_naming_it_and_the_fix(tmp_path):
     result, _ = run_check(tmp_path)
     lines = result.stdout.splitlines()
     assert result.returncode == 1 and len(lines) == 1, result.stdout + result.stderr
-    assert lines[0].startswith("PROBLEM: the digits file is damaged"), lines[0]
+    assert lines[0].startswith(f"PROBLEM: The digits file {data} is damaged"), lines[0]
+    assert " Fix: restore it from the course's repository with `git checkout" in lines[0]
     assert str(data) in lines[0], "the line should name the damaged file (the copy, not the repository's)"
     assert "git checkout -- aelib/data/mnist_5k.npz" in lines[0]
     assert "OK" not in lines[0]

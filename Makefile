@@ -20,12 +20,16 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
-TEST_STAMP := $(VENV)/.installed-test
 # Installs use the tested versions (make constraints regenerates the file). CONSTRAINTS= (empty)
-# installs the newest releases instead, as CI's scheduled job does; another file can be named too.
+# installs the newest releases instead, as CI's scheduled job does; another file can be named too
+# (constraints/lower-bounds.txt). The stamps carry the file's name, so switching reinstalls.
 CONSTRAINTS ?= constraints/tested.txt
 PIP_INSTALL = $(BIN)/python -m pip install $(if $(CONSTRAINTS),-c "$(CONSTRAINTS)")
+STAMP_TAG := $(if $(CONSTRAINTS),$(basename $(notdir $(CONSTRAINTS))),newest)
+STAMP := $(VENV)/.installed-$(STAMP_TAG)
+TEST_STAMP := $(VENV)/.installed-test-$(STAMP_TAG)
+# after an install with one constraints file, the stamps of the others no longer hold
+FORGET_OTHER_STAMPS = find $(VENV) -maxdepth 1 -name '.installed*' ! -name '*-$(STAMP_TAG)' -delete
 FIRST_NOTEBOOK := notebooks/00_start_here.ipynb
 LAB_ARGS ?=
 PYTEST_ARGS ?=
@@ -55,11 +59,11 @@ $(BIN)/python:
 # install is aelib and the lesson packages only; setup-test adds the test and instructor tools.
 $(STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	$(PIP_INSTALL) -e .
-	@touch $@
+	@$(FORGET_OTHER_STAMPS); touch $@
 
 $(TEST_STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	$(PIP_INSTALL) -e '.[test,instructor]'
-	@touch $@ $(STAMP)
+	@$(FORGET_OTHER_STAMPS); touch $@ $(STAMP)
 
 setup: $(STAMP)
 

@@ -69,6 +69,8 @@ def test_the_makefile_installs_with_the_constraints_and_the_learner_gets_no_extr
     assert learner.strip() == "$(PIP_INSTALL) -e .", learner
     tester = re.search(r"^\$\(TEST_STAMP\):.*\n\t(.*)$", makefile, re.M).group(1)
     assert tester.strip() == "$(PIP_INSTALL) -e '.[test,instructor]'", tester
+    # the stamps carry the constraints file's name: `make setup CONSTRAINTS=...` on an existing .venv reinstalls
+    assert "STAMP := $(VENV)/.installed-$(STAMP_TAG)" in makefile and "$(FORGET_OTHER_STAMPS)" in makefile
     for target, stamp in [("check", "setup"), ("lab", "setup"), ("test", "setup-test"), ("html", "setup-test")]:
         assert re.search(rf"^{target}: {stamp}\b", makefile, re.M), f"make {target} should depend on {stamp}"
 

@@ -135,7 +135,7 @@ def test_make_setup_and_lab_from_a_path_with_a_space(spaced_copy, tmp_path):
                PIP_DISABLE_PIP_VERSION_CHECK="1")
     run = make(copy, "setup", env=env)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    assert (copy / ".venv" / ".installed").exists()
+    assert (copy / ".venv" / ".installed-tested").exists()  # the stamp names the constraints file
     where = subprocess.run([str(copy / ".venv" / "bin" / "python"), "-c", "import aelib; print(aelib.__file__)"],
                            cwd=tmp_path, capture_output=True, text=True)
     assert where.stdout.strip() == str(copy / "aelib" / "__init__.py"), where.stderr
@@ -163,14 +163,14 @@ def test_make_setup_and_lab_from_a_path_with_a_space(spaced_copy, tmp_path):
 
 def test_the_control_unquoted_root_dir_fails_there(spaced_copy, tmp_path):
     """The old recipe, in the same spaced copy: jupyter gets the path as two arguments and exits."""
-    if not (spaced_copy / ".venv" / ".installed").exists():
+    if not (spaced_copy / ".venv" / ".installed-tested").exists():
         pytest.skip("runs after test_make_setup_and_lab_from_a_path_with_a_space (needs its set-up)")
     makefile = spaced_copy / "Makefile"
     text = makefile.read_text()
     assert '--ServerApp.root_dir="$(CURDIR)"' in text
     makefile.write_text(text.replace('--ServerApp.root_dir="$(CURDIR)"', "--ServerApp.root_dir=$(CURDIR)"))
     try:
-        (spaced_copy / ".venv" / ".installed").touch()      # newer than the Makefile's prerequisites
+        (spaced_copy / ".venv" / ".installed-tested").touch()      # newer than the Makefile's prerequisites
         proc = start_lab(spaced_copy, free_port(), lab_env(tmp_path))
         try:
             proc.wait(timeout=120)

@@ -28,7 +28,8 @@ The pages need no network at all:
   formula written as its LaTeX source, never as MathML markup inside ``id``/``href``.
 * **Links between notebooks** (``02_x.ipynb``, ``../exercises/02_x.ipynb#Exercise-2.1``) point at
   the handout pages when those are built in the same run; links to notebooks that are not stay as
-  they are and are reported.
+  they are and are reported. A markdown file of the repository that a lesson links to
+  (``../evidence/RESULTS.md``) gets a page of its own (``_build/html/evidence/RESULTS.html``).
 * **Alt text** of each figure: its titles, read from the code that drew it (``set_title``,
   ``suptitle``, ``title=``), else the first sentence of the text cell above it.
 
@@ -279,19 +280,43 @@ def nav(group: list[Path], i: int, page: Path, out: Path) -> str:
     return '<nav class="handout-nav">' + "".join(links) + "</nav>"
 
 
-_NOTEBOOK_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]+\.ipynb)(#[^"]*)?"', re.I)
+_NOTEBOOK_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]+\.(?:ipynb|md))(#[^"]*)?"', re.I)
 
 
-def rewrite_links(body: str, notebook: Path, page: Path, pages_of: dict[Path, Path], unresolved: list[str]) -> str:
+def rewrite_links(body: str, notebook: Path, page: Path, pages_of: dict[Path, Path], unresolved: list[str],
+                  docs: dict[Path, Path] | None = None, out: Path | None = None) -> str:
     """Relative links to notebooks that have a handout in this build now point at that page
-    (fragment kept); the others stay as they are and are added to ``unresolved``."""
+    (fragment kept); the others stay as they are and are added to ``unresolved``. A link to a
+    markdown file of the repository (``../evidence/RESULTS.md``) points at its page too, and the
+    file is added to ``docs`` (source -> page) to be rendered (:func:`write_doc`)."""
     def one(m: re.Match) -> str:
         target = (notebook.parent / m.group(1)).resolve()
-        if target not in pages_of:
+        if target.suffix.lower() == ".md" and docs is not None and out is not None and target.is_file() \
+                and target.is_relative_to(REPO):
+            docs.setdefault(target, out / target.relative_to(REPO).with_suffix(".html"))
+            dest = docs[target]
+        elif target in pages_of:
+            dest = pages_of[target]
+        else:
             unresolved.append(f"{notebook.name}: {m.group(1)}")
             return m.group(0)
-        return f'href="{Path(os.path.relpath(pages_of[target], page.parent)).as_posix()}{m.group(2) or ""}"'
+        return f'href="{Path(os.path.relpath(dest, page.parent)).as_posix()}{m.group(2) or ""}"'
     return _NOTEBOOK_LINK.sub(one, body)
+
+
+def write_doc(source: Path, page: Path, out: Path) -> None:
+    """A markdown file of the repository that a lesson links to, as a plain offline page."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    body = markdown2html_mistune(source.read_text(encoding="utf-8"))
+    index = Path(os.path.relpath(out / "index.html", page.parent)).as_posix()
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(
+        f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(source.name)}</title>"
+        "<style>body { font-family: sans-serif; max-width: 60em; margin: 2em auto; } "
+        "table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 0.2em 0.5em; }</style>"
+        f"</head>\n<body>\n<nav class=\"handout-nav\"><a href=\"{index}\">all handouts</a></nav>\n{body}\n</body></html>\n",
+        encoding="utf-8")
 
 
 def title_of(nb, fallback: str) -> str:
@@ -318,7 +343,7 @@ def build(paths: list[Path], out: Path, unresolved: list[str] | None = None) -> 
     groups: dict[str, list[Path]] = {}
     for path in paths:
         groups.setdefault(GROUPS.get(path.parent.name, ""), []).append(path)
-    pages, failed, entries = [], [], {}
+    pages, failed, entries, docs = [], [], {}, {}
     for sub, group in groups.items():
         for i, path in enumerate(group):
             nb = copy.deepcopy(nbformat.read(path, as_version=4))
@@ -329,12 +354,15 @@ def build(paths: list[Path], out: Path, unresolved: list[str] | None = None) -> 
             body = store.put_back(body)
             page = pages_of[path.resolve()]
             page.parent.mkdir(parents=True, exist_ok=True)
-            body = rewrite_links(body, path, page, pages_of, unresolved)
+            body = rewrite_links(body, path, page, pages_of, unresolved, docs, out)
             body = body.replace("<main>", "<main>\n" + nav(group, i, page, out), 1)
             page.write_text(body, encoding="utf-8")
             pages.append(page)
             failed += store.failed
             entries.setdefault(sub, []).append((page.relative_to(out).as_posix(), path.stem, title_of(nb, path.stem)))
+    for source, page in docs.items():
+        write_doc(source, page, out)
+        pages.append(page)
     headings = {"": "Lessons", "exercises": "Exercises (to do)", "solutions": "Exercises with worked solutions"}
     sections = []
     for sub, items in entries.items():

@@ -52,7 +52,7 @@ def test_the_build_succeeds_and_writes_one_page_per_notebook_and_an_index(site):
     assert status == 0
     names = set(_pages(out))
     expected = {build_html.page_path(p, out).relative_to(out).as_posix() for p in BUILT} | {"index.html"}
-    assert names == expected
+    assert expected <= names and names - expected <= {"evidence/RESULTS.html"}, names  # + files the lessons link to
     assert "exercises/01_hidden_layers.html" in names and "solutions/01_hidden_layers.html" in names
     index = _pages(out)["index.html"]
     for name in expected - {"index.html"}:
@@ -247,3 +247,18 @@ def test_links_to_notebooks_are_rewritten_only_when_their_page_is_built(tmp_path
     out = build_html.rewrite_links(body, exercise, pages_of[exercise.resolve()], pages_of, unresolved)
     assert 'href="../01_a.html#Part-1"' in out and 'href="02_b.ipynb"' in out and "https://example.org/x.ipynb" in out
     assert unresolved == ["01_a.ipynb: 02_b.ipynb"] and other.name not in out.replace("02_b.ipynb", "", 1)
+
+
+def test_a_link_to_a_markdown_file_of_the_repository_gets_a_page(tmp_path):
+    notebook = REPO / "notebooks" / "02_autoencoder_basics.ipynb"
+    out = tmp_path / "out"
+    page = out / "02_autoencoder_basics.html"
+    docs, unresolved = {}, []
+    body = '<a href="../evidence/RESULTS.md#Lesson-02">r</a> <a href="../no/such.md">x</a>'
+    new = build_html.rewrite_links(body, notebook, page, {}, unresolved, docs, out)
+    assert 'href="evidence/RESULTS.html#Lesson-02"' in new and 'href="../no/such.md"' in new
+    assert docs == {(REPO / "evidence" / "RESULTS.md").resolve(): out / "evidence" / "RESULTS.html"}
+    assert unresolved == ["02_autoencoder_basics.ipynb: ../no/such.md"]
+    build_html.write_doc(REPO / "evidence" / "RESULTS.md", out / "evidence" / "RESULTS.html", out)
+    text = (out / "evidence" / "RESULTS.html").read_text(encoding="utf-8")
+    assert "<h1" in text and 'href="../index.html"' in text and not build_html.remote_references(text)

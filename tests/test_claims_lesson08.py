@@ -81,3 +81,13 @@ def test_stacked_sizes_share_layer_1_and_equal_separately_trained_models():
         for k, p in getattr(alone, layer).params.items():
             np.testing.assert_array_equal(getattr(together[6], layer).params[k], p)
     np.testing.assert_array_equal(together[6].encode(X[:5]), alone.encode(X[:5]))
+
+
+def test_one_probe_scored_twice_equals_two_probes():
+    r = np.random.default_rng(5)
+    y = np.repeat(np.arange(10), 20)
+    H = r.normal(size=(200, 12)) + np.eye(10, 12)[y]
+    A, B = r.normal(size=(50, 12)), r.normal(size=(30, 12))
+    ya, yb = r.integers(0, 10, 50), r.integers(0, 10, 30)
+    assert lesson08.probe_accuracies(H, y, [(A, ya), (B, yb)], seed=3) == \
+        [lesson08.probe_accuracy(H, y, A, ya, seed=3), lesson08.probe_accuracy(H, y, B, yb, seed=3)]

@@ -85,10 +85,16 @@ def data():
 
 def probe_accuracy(H_fit, y_fit, H_eval, y_eval, seed: int = 0) -> float:
     """Train the probe (recipe :data:`PROBE`) on ``H_fit`` and return its accuracy on ``H_eval``."""
-    Z_fit, Z_eval = standardize(H_fit, H_eval)
+    return probe_accuracies(H_fit, y_fit, [(H_eval, y_eval)], seed)[0]
+
+
+def probe_accuracies(H_fit, y_fit, evals, seed: int = 0) -> list:
+    """One probe trained on ``H_fit``, scored on each ``(H, y)`` of ``evals`` (the same as one
+    :func:`probe_accuracy` per pair: standardising with the fitting codes' statistics gives the same probe)."""
+    Z_fit, *Z_evals = standardize(H_fit, *(H for H, _ in evals))
     probe = SoftmaxRegression(Z_fit.shape[1])
     probe.fit(Z_fit, y_fit, seed=seed, **PROBE)
-    return probe.accuracy(Z_eval, y_eval)
+    return [probe.accuracy(Z, y) for Z, (_, y) in zip(Z_evals, evals)]
 
 
 def train_encoder(arm: str, m: int, X, lr: float, seed: int, epochs: int = EPOCHS):
@@ -168,8 +174,7 @@ def _run_size(m: int, budget: str, fit, val, test, progress=False):
             H_fit, H_val, H_test = (enc.encode(d.X) for d in (fit, val, test))
             if not all(np.isfinite(H).all() for H in (H_fit, H_val, H_test)):
                 return float("nan"), float("nan")                # a diverged run: never chosen
-            return (probe_accuracy(H_fit, fit.y, H_val, val.y, seed),
-                    probe_accuracy(H_fit, fit.y, H_test, test.y, seed))
+            return tuple(probe_accuracies(H_fit, fit.y, [(H_val, val.y), (H_test, test.y)], seed))
         return train
 
     arms = {arm_name(name, m, budget): arm(name) for name in BUDGETS[budget]["arms"]}

@@ -152,6 +152,9 @@ def test_failures_upload_the_log_the_notebook_diffs_and_the_screenshots_and_hand
     assert "--junitxml=ci-artifacts/junit.xml" in job["env"]["PYTEST_ARGS"]
     collect = next(s for s in steps if "ci_failures.py" in str(s.get("run", "")))
     assert collect["if"] == "failure()" and "ci-artifacts/junit.xml" in collect["run"]
+    learner = next(s for s in steps if "AE_LEARNER_PYTHON" in str(s.get("run", "")))
+    assert "pip install" in learner["run"] and "'.[" not in learner["run"] and ".[test" not in learner["run"]
+    assert steps.index(learner) < steps.index(test_step), "the learner install must exist before the tests run"
     html = next(s for s in steps if s.get("run") == "make html")
     assert html.get("if") == "always()"
     handouts = next(s for s in uploads if s["with"]["name"] == "html-handouts")

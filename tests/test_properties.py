@@ -694,7 +694,10 @@ def test_inputs_do_not_depend_on_the_modules_loaded(tmp_path, monkeypatch):
         draw_some()
     finally:
         sys.modules.pop("ae_issue23_constants", None)
-    assert LOCAL_CONSTANTS_PINNED
+    # Hypothesis before 6.131 has no pool of local constants (nothing to pin: inputs cannot depend on
+    # the modules loaded); from 6.131 on the pin must have worked (issue 19: lower bound 6.80 tested)
+    import hypothesis
+    assert LOCAL_CONSTANTS_PINNED or hypothesis.version.__version_info__ < (6, 131)
     assert seen == before
 
 

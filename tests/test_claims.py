@@ -102,6 +102,31 @@ def test_validation_split_is_stratified_disjoint_and_seeded():
     assert not np.array_equal(claims.validation_split(train, 500, seed=1)[1].X, val.X)
 
 
+def test_balanced_subset_has_every_class_equally_where_a_prefix_has_the_first_few():
+    train = aelib.load_digits("train")                    # sorted by class: the first 500 are 0s and 1s
+    assert np.unique(train.y[:500]).tolist() == [0, 1]
+    sub = claims.balanced_subset(train, 500, seed=0)
+    assert len(sub) == 500 and np.bincount(sub.y, minlength=10).tolist() == [50] * 10
+    odd = claims.balanced_subset(train, 1003, seed=0)     # the remainder goes to the first classes
+    assert np.bincount(odd.y, minlength=10).tolist() == [101] * 3 + [100] * 7
+    fit, _ = claims.validation_split(train)               # 350 of each class, for lesson 06's sizes
+    for n in (1000, 2000):
+        counts = np.bincount(claims.balanced_subset(fit, n).y, minlength=10)
+        assert counts.max() - counts.min() <= 1 and counts.sum() == n
+
+
+def test_balanced_subset_is_seeded_keeps_the_order_and_takes_rows_whole():
+    train = aelib.load_digits("train")
+    a, b = claims.balanced_subset(train, 200, seed=3), claims.balanced_subset(train, 200, seed=3)
+    assert np.array_equal(a.X, b.X) and np.array_equal(a.y, b.y)
+    assert not np.array_equal(claims.balanced_subset(train, 200, seed=4).X, a.X)
+    assert np.all(np.diff(a.y) >= 0)                      # still sorted by class, like the file
+    rows = {r.tobytes(): int(y) for r, y in zip(train.X, train.y)}
+    assert all(rows[r.tobytes()] == y for r, y in zip(a.X, a.y))   # each row keeps its own label
+    whole = claims.balanced_subset(train, len(train))
+    assert np.array_equal(whole.X, train.X) and whole.split == "train"
+
+
 def test_budget_counts_steps():
     b = claims.Budget(epochs=10, batch_size=64, n_train=3500)
     assert b.steps == 10 * 55
@@ -114,6 +139,9 @@ def test_budget_counts_steps():
     (lambda: claims.equivalent([1, 2], [1, 2], "x", tolerance=-1), "'tolerance'"),
     (lambda: claims.validation_split(np.zeros((5, 784))), "'digits'"),
     (lambda: claims.validation_split(aelib.load_digits("train"), n_val=4000), "'n_val'"),
+    (lambda: claims.balanced_subset(np.zeros((5, 784)), 10), "'digits'"),
+    (lambda: claims.balanced_subset(aelib.load_digits("train"), 4010), "'n'"),
+    (lambda: claims.balanced_subset(aelib.load_digits("train"), 0), "'n'"),
     (lambda: claims.run_arms([], [0.1]), "'arms'"),
 ])
 def test_bad_input_names_the_argument(call, name):

@@ -6,8 +6,8 @@ Each lesson's experiments live in ``aelib/claims/lessonNN.py``; a notebook calls
 ``mode="quick"``, the thorough run with ``mode="thorough"`` (more seeds, the full learning-rate
 grid, longer training). Results of the thorough run: ``evidence/RESULTS.md``.
 """
-from .protocol import (OUTCOMES, ArmResult, Budget, Verdict, compare, equivalent, margin_of, paired_differences,
-                       run_arms, summary, t975, validation_split)
+from .protocol import (OUTCOMES, ArmResult, Budget, Verdict, balanced_subset, compare, equivalent, margin_of,
+                       paired_differences, run_arms, summary, t975, validation_split)
 
-__all__ = ["OUTCOMES", "ArmResult", "Budget", "Verdict", "compare", "equivalent", "margin_of",
+__all__ = ["OUTCOMES", "ArmResult", "Budget", "Verdict", "balanced_subset", "compare", "equivalent", "margin_of",
            "paired_differences", "run_arms", "summary", "t975", "validation_split"]

@@ -29,7 +29,7 @@ import numpy as np
 
 from .. import Network
 from ..datasets import load_digits
-from .protocol import Budget, compare, run_arms, summary, validation_split
+from .protocol import Budget, balanced_subset, compare, run_arms, summary, validation_split
 from .registry import ClaimReport, check_mode, claim
 
 N_HIDDEN = 64
@@ -87,12 +87,13 @@ def gradient_fading(seeds=(0, 1, 2, 3, 4), n_layers: int = 3, n_digits: int = 50
     """At initialisation, the gradient reaching the first layer over the one reaching the output layer.
 
     For ReLU (He) and sigmoid nets with the recommended and the default init: ``{arm: ratios}``,
-    one ratio ``|dW_1| / |dW_L|`` per seed, on the first ``n_digits`` training digits (float64:
-    this is analysis, not training).
+    one ratio ``|dW_1| / |dW_L|`` per seed, on ``n_digits`` training digits with every class
+    equally represented (:func:`~aelib.claims.balanced_subset`; the files are sorted by class, so
+    the first 500 would be only 0s and 1s), in float64: this is analysis, not training.
     """
-    train = load_digits("train")
-    X = train.X[:n_digits].astype(np.float64)                 # (n_digits, 784)
-    T = onehot(train.y[:n_digits]).astype(np.float64)        # (n_digits, 10)
+    train = balanced_subset(load_digits("train"), n_digits, seed=0)
+    X = train.X.astype(np.float64)                            # (n_digits, 784)
+    T = onehot(train.y).astype(np.float64)                    # (n_digits, 10)
     arms = {"ReLU": ("relu", "recommended"), "sigmoid": ("sigmoid", "recommended"),
             "sigmoid, default init": ("sigmoid", "auto")}
     out = {}

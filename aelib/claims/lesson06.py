@@ -46,7 +46,7 @@ from .. import metrics
 from ..datasets import load_digits
 from ..model import Autoencoder
 from ..noise import masking
-from .protocol import ArmResult, Budget, compare, run_arms, summary, validation_split
+from .protocol import ArmResult, Budget, balanced_subset, compare, run_arms, summary, validation_split
 from .registry import ClaimReport, check_mode, claim
 
 LEVEL = 0.5                       # the masking level compared with 0
@@ -116,9 +116,12 @@ def filter_numbers(W, area) -> tuple[float, float]:
 
 
 def _data(n_train: int):
-    """The fitting digits (the first ``n_train`` of the 3,500-digit fitting split), validation, test."""
+    """The fitting digits, validation, test: ``n_train`` of the 3,500-digit fitting split, every class
+    equally represented (:func:`~aelib.claims.balanced_subset`: the files are sorted by class, so
+    a prefix would hold only the first digits); the 500 validation and 1,000 test digits whole."""
     fit, val = validation_split(load_digits("train"), n_val=500, seed=0)
-    return fit.X[:n_train], val.X, load_digits("test").X        # (n_train, 784), (500, 784), (1000, 784)
+    fit = balanced_subset(fit, n_train, seed=0)                  # n_train // 10 of each digit
+    return fit.X, val.X, load_digits("test").X                   # (n_train, 784), (500, 784), (1000, 784)
 
 
 def fit_area():

@@ -116,6 +116,34 @@ def validation_split(digits, n_val: int = 500, seed: int = 0):
             Digits(digits.X[val_idx], digits.y[val_idx], "validation"))
 
 
+def balanced_subset(digits, n: int, seed: int = 0):
+    """``n`` of ``digits`` with every class equally represented (counts equal within one).
+
+    The bundled digit files are sorted by class, so a prefix ``digits.X[:n]`` holds only the
+    first classes (the first 2,000 of the 3,500 fitting digits are 0s to 5s). This takes
+    ``n // k`` digits of each of the ``k`` classes, drawn at random (``seed``), plus one more of
+    each of the first ``n % k`` classes, and keeps them in their original order. Returns a
+    :class:`aelib.datasets.Digits` with ``digits.split``; ``n = len(digits)`` returns all of
+    them, in order.
+    """
+    from ..datasets import Digits
+    if not hasattr(digits, "X") or not hasattr(digits, "y"):
+        raise TypeError(f"The 'digits' parameter of balanced_subset must be a Digits object (with X and y). "
+                        f"Got {type(digits).__name__} instead.")
+    classes = np.unique(digits.y)
+    n = v.check_int(n, "n", "balanced_subset")
+    take = {c: n // len(classes) + (i < n % len(classes)) for i, c in enumerate(classes)}   # class -> count
+    counts = np.bincount(digits.y)
+    short = [int(c) for c in classes if take[c] > counts[c]]
+    if short:
+        raise ValueError(f"The 'n' parameter of balanced_subset must leave enough digits of every class "
+                         f"(class {short[0]} has {counts[short[0]]}, {take[short[0]]} needed). Got {n} instead.")
+    rng = v.check_rng(seed, "seed", "balanced_subset")
+    idx = np.sort(np.concatenate([rng.permutation(np.flatnonzero(digits.y == c))[:take[c]]
+                                  for c in classes]))                                # (n,)
+    return Digits(digits.X[idx], digits.y[idx], digits.split)
+
+
 # ---- running the arms ----------------------------------------------------------------------
 @dataclass
 class ArmResult:

@@ -37,10 +37,15 @@ def test_gradient_norms_match_finite_differences_of_the_loss():
 
 def test_gradient_fading_ratio_is_first_layer_over_output_layer():
     ratios = lesson01.gradient_fading(seeds=[0], n_digits=20)
-    train = aelib.load_digits("train")
+    train = aelib.load_digits("train")                     # sorted by class: the first 20 are all 0s
+    sub = aelib.claims.balanced_subset(train, 20, seed=0)  # 2 of each class: what gradient_fading measures on
+    assert np.bincount(sub.y, minlength=10).tolist() == [2] * 10
     net = lesson01.classifier(3, "sigmoid", 0, "auto").astype("float64")
-    g = lesson01.gradient_norms(net, train.X[:20].astype(np.float64), lesson01.onehot(train.y[:20]).astype(np.float64))
+    g = lesson01.gradient_norms(net, sub.X.astype(np.float64), lesson01.onehot(sub.y).astype(np.float64))
     assert ratios["sigmoid, default init"] == [pytest.approx(g[0] / g[3])]
+    g_prefix = lesson01.gradient_norms(net, train.X[:20].astype(np.float64),
+                                       lesson01.onehot(train.y[:20]).astype(np.float64))
+    assert ratios["sigmoid, default init"] != [pytest.approx(g_prefix[0] / g_prefix[3])]   # not the 0s-only prefix
     assert set(ratios) == {"ReLU", "sigmoid", "sigmoid, default init"}
 
 

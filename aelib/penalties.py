@@ -46,8 +46,9 @@ def kl_bernoulli(rho, rho_hat):
 class KLSparsity:
     r"""The KL sparsity penalty :math:`\beta \sum_j \mathrm{KL}(\rho \| \hat\rho_j)` (module docstring).
 
-    ``rho``: the target mean activation, in (0, 1). ``beta``: the weight of the penalty (Ng's notes
-    use 3), >= 0. ``value(H) -> float`` and ``grad(H) -> (batch, n_hidden)`` take the codes
+    ``rho``: the target mean activation, in (0, 1). ``beta``: the weight of the penalty, >= 0 (Ng's
+    notes leave it free; 3 is the value set in the starter code of the UFLDL sparse-autoencoder
+    exercise, there with ``rho`` = 0.01). ``value(H) -> float`` and ``grad(H) -> (batch, n_hidden)`` take the codes
     ``H: (batch, n_hidden)``; :math:`\hat\rho` is clipped into :math:`[10^{-7}, 1 - 10^{-7}]` so
     that a dead or saturated unit gives a large finite penalty, not ``inf``.
     """

@@ -91,3 +91,27 @@ def test_one_probe_scored_twice_equals_two_probes():
     ya, yb = r.integers(0, 10, 50), r.integers(0, 10, 30)
     assert lesson08.probe_accuracies(H, y, [(A, ya), (B, yb)], seed=3) == \
         [lesson08.probe_accuracy(H, y, A, ya, seed=3), lesson08.probe_accuracy(H, y, B, yb, seed=3)]
+
+
+def test_saturated_share_counts_values_near_0_or_1_by_hand():
+    H = np.array([[0.0, 0.04, 0.05, 0.06], [0.5, 0.94, 0.96, 1.0]])
+    # within 0.05 of 0 or 1: 0.0, 0.04, 0.05 (edge counts), 0.96, 1.0 -> 5 of 8
+    assert lesson08.saturated_share(H) == pytest.approx(5 / 8)
+    assert lesson08.saturated_share(H, within=0.0) == pytest.approx(2 / 8)
+    with pytest.raises(ValueError, match="'within'"):
+        lesson08.saturated_share(H, within=0.5)
+    with pytest.raises(ValueError, match="'H'.*shape"):
+        lesson08.saturated_share(np.zeros(3))
+
+
+def test_sigmoid_copier_reconstructs_and_has_the_trace_worked_by_hand():
+    r = np.random.default_rng(6)
+    X = (r.random((4, 10)) < 0.3).astype(np.float32) * 0.9 + 0.05       # near-binary pixels
+    copier = lesson08.sigmoid_copier(8.0, n_visible=10)
+    s = 1 / (1 + np.exp(-8.0 * (X - 0.5)))
+    np.testing.assert_allclose(copier.reconstruct(X), s, rtol=1e-5)
+    want = np.mean((8.0 * s * (1 - s)).sum(axis=1))                    # tr diag(k σ'(k(x - 1/2)))
+    assert lesson08.jacobian_trace(copier, X) == pytest.approx(want, rel=1e-5)
+    assert lesson08.jacobian_trace(copier, X) < 10 / 2                  # far below n_visible although it copies
+    with pytest.raises(ValueError, match="'gain'"):
+        lesson08.sigmoid_copier(0.0)

@@ -21,7 +21,7 @@ import numpy as np
 from .. import datasets
 from ..model import Autoencoder
 from ..pca import pca
-from .protocol import Budget, compare, equivalent, run_arms, validation_split
+from .protocol import Budget, balanced_subset, compare, equivalent, run_arms, validation_split
 from .registry import ClaimReport, check_mode, claim
 
 # mode -> (seeds, tuning seeds, learning-rate grid of Adam)
@@ -53,11 +53,9 @@ def _data():
 
 
 def small_subset(digits, n: int = SMALL_N, seed: int = 0):
-    """``n // 10`` digits of each class drawn at random from ``digits``: ``(n, 784)`` float32."""
-    rng = np.random.default_rng(seed)
-    idx = np.sort(np.concatenate([rng.permutation(np.flatnonzero(digits.y == c))[:n // 10]
-                                  for c in np.unique(digits.y)]))
-    return digits.X[idx]
+    """``n`` digits drawn at random from ``digits``, ``n // 10`` of each class (10 divides ``n``):
+    ``(n, 784)`` float32, the pixels of :func:`~aelib.claims.balanced_subset`."""
+    return balanced_subset(digits, n, seed).X
 
 
 def _train(X, m, tied, lr, seed, budget, decoder="sigmoid", loss="cross_entropy", bias_start=True):

@@ -331,7 +331,7 @@ def _samples_experiment(mode: str, progress: bool):
     natural = [vd for pid, vd in verdicts.items() if "/natural/" in pid]
     same = [vd for pid, vd in verdicts.items() if "/same/" in pid]
     out = list(verdicts.values())
-    out.append(summary(same, "09.samples/same", "the VAE decoder's images more digit-like than the plain AE "
+    out.append(summary(same, "09.samples/same", "The VAE decoder's images more digit-like than the plain AE "
                                                 "decoder's at the same kind of codes, on all three measures"))
     out.append(summary(natural, "09.samples", "VAE prior samples more digit-like than random codes through a "
                                               "plain AE's decoder (box or fitted Gaussian), on all three measures"))

@@ -31,8 +31,9 @@ Bernoulli mean :math:`\sigma(a)`. Verdicts (:func:`~aelib.claims.protocol.compar
 
 **How digit-like** a set of images is, three measures. Theis, van den Oord & Bethge ("A note on the
 evaluation of generative models", ICLR 2016) show that log-likelihood, Parzen-window estimates and
-visual fidelity of samples are largely independent of each other, and that a nearest-neighbour check on
-Euclidean distance says little; so no measure here is trusted alone:
+visual fidelity of samples are largely independent of each other in high dimensions, and that checking samples
+against their nearest training images in Euclidean distance is a weak test of copying (a copy shifted by a pixel
+is far away); so no measure here is trusted alone (that rule is this course's choice):
 
 * ``confidence``: the mean largest class probability of a softmax-regression digit classifier
   (:class:`~aelib.probe.SoftmaxRegression` on the 784 pixels, trained on the 4,000 training digits),

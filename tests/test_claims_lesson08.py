@@ -115,3 +115,59 @@ def test_sigmoid_copier_reconstructs_and_has_the_trace_worked_by_hand():
     assert lesson08.jacobian_trace(copier, X) < 10 / 2                  # far below n_visible although it copies
     with pytest.raises(ValueError, match="'gain'"):
         lesson08.sigmoid_copier(0.0)
+
+
+def test_scale_codes_one_scale_keeps_relative_variances_worked_by_hand():
+    H = np.array([[0.0, 0.0], [2.0, 4.0]])                     # means (1, 2), variances (1, 4): s = sqrt(2.5)
+    (Z,) = lesson08.scale_codes(H, scaling="one scale")
+    np.testing.assert_allclose(Z, np.array([[-1.0, -2.0], [1.0, 2.0]]) / np.sqrt(2.5), rtol=1e-6)
+    Z_fit, Z_other = lesson08.scale_codes(H, np.array([[1.0, 2.0]]), scaling="standardised")
+    np.testing.assert_allclose(Z_fit, [[-1, -1], [1, 1]], rtol=1e-6)   # per feature: both columns to sd 1
+    np.testing.assert_allclose(Z_other, [[0, 0]], atol=1e-7)            # the fitting means, not its own
+    with pytest.raises(ValueError, match="'scaling'"):
+        lesson08.scale_codes(H, scaling="whiten")
+
+
+def test_probe_scores_with_the_default_recipe_is_probe_accuracies():
+    r = np.random.default_rng(7)
+    y = np.repeat(np.arange(10), 20)
+    H = r.normal(size=(200, 8)) + np.eye(10, 8)[y]
+    A, ya = r.normal(size=(40, 8)), r.integers(0, 10, 40)
+    assert lesson08.probe_scores(H, y, [(A, ya)], seed=2) == lesson08.probe_accuracies(H, y, [(A, ya)], seed=2)
+
+
+def test_tuned_probe_picks_the_setting_best_on_validation_and_uses_it_for_every_seed():
+    from aelib.probe import SoftmaxRegression
+    r = np.random.default_rng(8)
+    y = np.repeat(np.arange(10), 30)
+    scale = np.r_[np.full(5, 0.05), np.full(5, 5.0)]                    # features of very different variance
+    codes = {s: tuple((np.eye(10)[y] + 0.8 * r.normal(size=(300, 10))) * scale for _ in range(3)) for s in (0, 1)}
+    grid = [(0.003, 0.0, "one scale"), (0.03, 1e-2, "standardised"), (0.01, 0.0, "standardised")]
+
+    def oracle(H_fit, H_eval, seed, lr, l2, scaling, y_eval=y):       # the probe built by hand
+        mu, sd = H_fit.mean(0), H_fit.std(0)
+        s = sd if scaling == "standardised" else np.sqrt(np.mean(sd ** 2))
+        p = SoftmaxRegression(10)
+        p.fit(((H_fit - mu) / s).astype(np.float32), y, epochs=20, batch_size=64, lr=lr, l2=l2, seed=seed)
+        return p.accuracy(((H_eval - mu) / s).astype(np.float32), y_eval)
+
+    want_val = [oracle(codes[0][0], codes[0][1], 0, *g) for g in grid]
+    assert len(set(want_val)) > 1                                        # the settings differ on these codes
+    y_test = r.permutation(y)
+    best, val_acc, test = lesson08.tuned_probe(codes, y, y, y_test, grid=grid)
+    assert best == grid[int(np.argmax(want_val))] and val_acc == pytest.approx(max(want_val))
+    for s, H in codes.items():                                           # each seed: its codes, its shuffling
+        assert test[s] == pytest.approx(oracle(H[0], H[2], s, *best, y_eval=y_test))
+    # the test labels choose nothing: the same setting with other test labels
+    assert lesson08.tuned_probe(codes, y, y, y, grid=grid)[0] == best
+    # ties go to the first setting of the grid
+    assert lesson08.tuned_probe(codes, y, y, y, grid=[grid[0], grid[0]])[0] == grid[0]
+
+
+def test_the_relu_arm_has_a_relu_encoder_with_he_initial_weights():
+    X = lesson08.data()[0].X[::20]                             # 100 digits
+    from aelib.layers import init_scheme
+    ae = lesson08.train_encoder("ReLU AE", 8, X, lr=0.01, seed=0, epochs=1)
+    assert ae.encoder.name == "relu" and ae.decoder.name == "sigmoid" and ae.tied
+    assert init_scheme(ae.encoder, ae.init) == "he"
+    assert lesson08.train_encoder("plain AE", 8, X, lr=0.01, seed=0, epochs=1).encoder.name == "sigmoid"

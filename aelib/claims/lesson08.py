@@ -10,7 +10,9 @@ Arms, at code size ``m`` (each a part of the claim, compared with PCA at the sam
 * **plain AE**: ``Autoencoder(784, m)``, sigmoid encoder and decoder, tied weights, cross-entropy;
 * **denoising AE**: the same, trained with masking noise 0.3 (lesson 06);
 * **stacked DAE** (thorough run only): lesson 05's rectifier recipe, :class:`aelib.stacked.StackedDAE`
-  ``784 -> 256 -> m``, its top code ``h_2``.
+  ``784 -> 256 -> m``, its top code ``h_2``;
+* **ReLU AE** (thorough run only): ``Autoencoder(784, m, encoder="relu")``, He initial weights, sigmoid
+  decoder, tied, cross-entropy: the plain AE with an encoder that does not saturate at 1.
 
 The budget is the same for every arm: Adam, batches of 64, 10 epochs over the same fitting
 digits (200 of each class from the fitting part of :func:`~aelib.claims.validation_split`; the
@@ -29,7 +31,15 @@ by seed: seed ``s`` trains the AE with ``s`` and both probes with ``s``.
 5 seeds, the grid {0.003, 0.01, 0.03}, each arm's rate picked on seed 0. Training is deterministic, so
 the notebook's verdicts are the thorough run's by construction. The thorough run adds parts of its
 own, quoted by the notebook from ``evidence/results/08.probe.json``: the stacked DAE as a third arm,
-and the plain and denoising arms at 3x the epochs (30).
+the plain and denoising arms at 3x the epochs (30), the ReLU AE, and the **tuned probe** parts.
+
+**Tuned probe** (thorough run only). The same trained models (each arm at its chosen rate, seeds 0-4), but
+the probe is tuned per feature set: its rate, L2 weight and scaling (:data:`PROBE_GRID`: rates
+{0.003, 0.01, 0.03} x L2 {0, 1e-4, 1e-3, 1e-2} x {per-feature standardising, one global scale},
+:func:`scale_codes`) are chosen by validation accuracy on seed 0's codes, then used for every seed. PCA
+is probed both ways, each with its rate and L2 tuned the same way: **standardised** (whitened: every
+coordinate scaled to variance 1) and **one scale** (its coordinates keep their relative variances); each
+part compares with the PCA scaling that scored higher on validation, and both are reported.
 
 **Scope.** The verdicts are about what was tested: tied sigmoid autoencoders (and, thorough only, the
 stacked DAE), 10 or 30 epochs on 2,000 digits, and this one probe on standardised codes. Standardising
@@ -52,13 +62,17 @@ from ..model import Autoencoder
 from ..noise import masking
 from ..pca import pca
 from ..probe import SoftmaxRegression, knn_accuracy, standardize
-from .protocol import Budget, compare, run_arms, summary, validation_split
+from .protocol import ArmResult, Budget, compare, run_arms, summary, validation_split
 from .registry import ClaimReport, check_mode, claim
 
 PER_CLASS = 200                      # fitting digits per class: 2,000 in all
 MASKING = 0.3                        # the denoising arm's training noise
 FLOOR = 0.005                        # the smallest accuracy difference that counts (half a point)
 PROBE = dict(epochs=20, batch_size=64, lr=0.01, l2=1e-3)   # the one probe recipe, for every arm
+SCALINGS = ("standardised", "one scale")
+# (probe lr, L2 weight, scaling): the tuned-probe parts' grid, chosen on validation (seed 0's codes)
+PROBE_GRID = tuple((lr, l2, sc) for lr in (0.003, 0.01, 0.03) for l2 in (0.0, 1e-4, 1e-3, 1e-2) for sc in SCALINGS)
+TUNED_ARMS = ("plain AE", "denoising AE", "ReLU AE")
 SIZES = (16, 64)
 GRID = (0.003, 0.01, 0.03)
 SEEDS = (0, 1, 2, 3, 4)
@@ -71,6 +85,7 @@ BUDGETS = {
     "10 epochs": dict(epochs=EPOCHS, arms=("plain AE", "denoising AE"), modes=("quick", "thorough")),
     "10 epochs, stacked": dict(epochs=EPOCHS, arms=("stacked DAE",), modes=("thorough",)),
     "30 epochs": dict(epochs=LONG_EPOCHS, arms=("plain AE", "denoising AE"), modes=("thorough",)),
+    "10 epochs, ReLU encoder": dict(epochs=EPOCHS, arms=("ReLU AE",), modes=("thorough",)),
 }
 
 
@@ -105,6 +120,50 @@ def probe_accuracies(H_fit, y_fit, evals, seed: int = 0) -> list:
     return [probe.accuracy(Z, y) for Z, (_, y) in zip(Z_evals, evals)]
 
 
+def scale_codes(H_fit, *others, scaling: str = "standardised"):
+    r"""Centre codes with the fitting codes' means and scale them, with the **fitting** codes' statistics.
+
+    ``"standardised"``: :func:`aelib.probe.standardize`, :math:`z_j = (h_j - \mu_j) / \sigma_j` per feature (for
+    PCA codes this whitens: every coordinate gets variance 1). ``"one scale"``: :math:`z_j = (h_j - \mu_j) / s`
+    with one :math:`s = \sqrt{\frac{1}{m}\sum_j \sigma_j^2}` for all features, so the features keep their
+    relative variances and the mean variance is 1. Returns ``(Z_fit, Z_1, ...)``, float32.
+    """
+    if scaling not in SCALINGS:
+        raise ValueError(f"The 'scaling' parameter of scale_codes must be one of {SCALINGS}. Got {scaling!r} instead.")
+    if scaling == "standardised":
+        return standardize(H_fit, *others)
+    H_fit = np.asarray(H_fit, dtype=np.float32)
+    mu = H_fit.mean(axis=0)                                          # (m,)
+    s = max(float(np.sqrt(np.mean(H_fit.var(axis=0)))), 1e-6)        # one number for every feature
+    return tuple(((np.asarray(H, np.float32) - mu) / np.float32(s)).astype(np.float32) for H in (H_fit, *others))
+
+
+def probe_scores(H_fit, y_fit, evals, seed: int = 0, lr: float = 0.01, l2: float = 1e-3,
+                 scaling: str = "standardised") -> list:
+    """A probe with rate ``lr``, L2 weight ``l2`` and ``scaling`` (otherwise :data:`PROBE`) trained on ``H_fit``,
+    scored on each ``(H, y)`` of ``evals``. With the defaults it is :func:`probe_accuracies`."""
+    Z_fit, *Z_evals = scale_codes(H_fit, *(H for H, _ in evals), scaling=scaling)
+    probe = SoftmaxRegression(Z_fit.shape[1])
+    probe.fit(Z_fit, y_fit, seed=seed, **{**PROBE, "lr": lr, "l2": l2})
+    return [probe.accuracy(Z, y) for Z, (_, y) in zip(Z_evals, evals)]
+
+
+def tuned_probe(codes, y_fit, y_val, y_test, grid=PROBE_GRID):
+    """The probe tuned on validation: ``codes`` is ``{seed: (H_fit, H_val, H_test)}``.
+
+    Every setting ``(lr, l2, scaling)`` of ``grid`` is trained on the first seed's fitting codes and scored on
+    its validation codes; the best (ties: the first in ``grid``) is then trained on every seed's fitting codes
+    (with that seed's shuffling) and scored on its test codes. Returns ``(setting, validation accuracy of the
+    setting, {seed: test accuracy})``. The test codes never choose anything.
+    """
+    first = next(iter(codes))
+    Hf, Hv, _ = codes[first]
+    val = {g: probe_scores(Hf, y_fit, [(Hv, y_val)], first, *g)[0] for g in grid}
+    best = max(grid, key=lambda g: val[g])                         # max keeps the first of equal ones
+    test = {s: probe_scores(H[0], y_fit, [(H[2], y_test)], s, *best)[0] for s, H in codes.items()}
+    return best, val[best], test
+
+
 def train_encoder(arm: str, m: int, X, lr: float, seed: int, epochs: int = EPOCHS):
     """Train arm ``arm`` with code size ``m`` on ``X`` under the claim's budget; returns an object with ``encode``."""
     if arm == "stacked DAE":
@@ -113,7 +172,8 @@ def train_encoder(arm: str, m: int, X, lr: float, seed: int, epochs: int = EPOCH
         model.layer1.init_output_bias(X)
         model.fit(X, epochs=epochs, batch_size=BATCH, lr=lr)
         return model
-    ae = Autoencoder(784, m, encoder="sigmoid", decoder="sigmoid", tied=True, seed=seed)
+    encoder = "relu" if arm == "ReLU AE" else "sigmoid"            # "auto" init: He for ReLU, Glorot for sigmoid
+    ae = Autoencoder(784, m, encoder=encoder, decoder="sigmoid", tied=True, seed=seed)
     ae.init_output_bias(X)
     noise = masking(MASKING, seed=seed + 1) if arm == "denoising AE" else None
     ae.fit(X, epochs=epochs, batch_size=BATCH, lr=lr, optimizer="adam", noise=noise, seed=seed,
@@ -206,14 +266,17 @@ def arm_name(arm: str, m: int, budget: str) -> str:
     return f"{arm}, m={m}" + ("" if epochs == EPOCHS else f", {epochs} epochs")
 
 
-def _run_size(m: int, budget: str, fit, val, test, progress=False):
-    """The arms of ``budget`` at code size ``m``: ``{arm name: ArmResult}`` of probe test accuracy."""
+def _run_size(m: int, budget: str, fit, val, test, progress=False, cache=None):
+    """The arms of ``budget`` at code size ``m``: ``{arm name: ArmResult}`` of probe test accuracy.
+    ``cache``: a dict that receives ``{(arm name, lr, seed): (H_fit, H_val, H_test)}`` of every model trained."""
     epochs = BUDGETS[budget]["epochs"]
 
     def arm(name):
         def train(lr, seed):
             enc = train_encoder(name, m, fit.X, lr, seed, epochs=epochs)
             H_fit, H_val, H_test = (enc.encode(d.X) for d in (fit, val, test))
+            if cache is not None:
+                cache[arm_name(name, m, budget), lr, seed] = (H_fit, H_val, H_test)
             if not all(np.isfinite(H).all() for H in (H_fit, H_val, H_test)):
                 return float("nan"), float("nan")                # a diverged run: never chosen
             return tuple(probe_accuracies(H_fit, fit.y, [(H_val, val.y), (H_test, test.y)], seed))
@@ -231,6 +294,38 @@ def _baselines(m: int, fit, test):
     return [probe_accuracy(H_fit, fit.y, H_test, test.y, s) for s in SEEDS], knn_accuracy(H_fit, fit.y, H_test, test.y)
 
 
+def _tuned_parts(m: int, report: ClaimReport, cache: dict, fit, val, test) -> list:
+    """The tuned-probe parts at code size ``m`` (thorough run): PCA probed both ways, each arm of
+    :data:`TUNED_ARMS` at its chosen rate; verdicts against the PCA scaling better on validation."""
+    P = pca(fit.X, m)
+    H_pca = tuple(P.encode(d.X) for d in (fit, val, test))
+    pcas = {}
+    for sc in SCALINGS:
+        g, v, t = tuned_probe({s: H_pca for s in SEEDS}, fit.y, val.y, test.y,
+                              grid=[x for x in PROBE_GRID if x[2] == sc])
+        pcas[sc] = (g, v, [t[s] for s in SEEDS])
+        report.baselines[f"PCA, m={m}, tuned probe, {sc}"] = float(np.mean(pcas[sc][2]))
+    best_sc = max(SCALINGS, key=lambda sc: pcas[sc][1])                 # chosen on validation
+    report.notes.append(f"m={m}, tuned probe: PCA standardised (whitened) {np.mean(pcas['standardised'][2]):.3g} "
+                        f"(probe lr {pcas['standardised'][0][0]:g}, L2 {pcas['standardised'][0][1]:g}; validation "
+                        f"{pcas['standardised'][1]:.3g}), PCA one scale {np.mean(pcas['one scale'][2]):.3g} (probe lr "
+                        f"{pcas['one scale'][0][0]:g}, L2 {pcas['one scale'][0][1]:g}; validation "
+                        f"{pcas['one scale'][1]:.3g}); the parts compare with PCA {best_sc} (better on validation).")
+    verdicts = []
+    for arm in TUNED_ARMS:
+        a = report.arms[arm_name(arm, m, "10 epochs")]
+        g, v, t = tuned_probe({s: cache[a.name, a.lr, s] for s in SEEDS}, fit.y, val.y, test.y)
+        name = f"{a.name}, tuned probe"
+        report.arms[name] = ArmResult(name, a.lr, a.lr_grid, a.val_by_lr, tuple(SEEDS), tuple(t[s] for s in SEEDS),
+                                      higher_is_better=True, tuning_seeds=a.tuning_seeds)
+        report.notes.append(f"{name}: probe lr {g[0]:g}, L2 {g[1]:g}, {g[2]} (validation {v:.3g}).")
+        verdicts.append(compare(report.arms[name], pcas[best_sc][2], f"08.probe/tuned probe/{arm}, m={m}",
+                                f"at code size {m}, with the probe tuned per code, {arm} codes give a higher test "
+                                f"accuracy than PCA's ({best_sc})", higher_is_better=True, floor=FLOOR,
+                                names=(arm, f"PCA (m={m}, {best_sc})")))
+    return verdicts
+
+
 @claim("08.probe", lesson="08",
        curriculum="autoencoder features help a classifier more than PCA's (linear probe at equal code size)")
 def probe_claim(mode: str = "quick", progress: bool = False) -> ClaimReport:
@@ -245,6 +340,7 @@ def probe_claim(mode: str = "quick", progress: bool = False) -> ClaimReport:
     raw = [probe_accuracy(fit.X, fit.y, test.X, test.y, s) for s in SEEDS]
     report.baselines["raw pixels (784 features)"] = float(np.mean(raw))
     parts = {b: [] for b in run}
+    tuned_parts, cache = [], {}
     for m in SIZES:
         pca_scores, pca_knn = _baselines(m, fit, test)
         report.baselines[f"PCA, m={m}"] = float(np.mean(pca_scores))
@@ -252,13 +348,15 @@ def probe_claim(mode: str = "quick", progress: bool = False) -> ClaimReport:
                             f"(only the probe's shuffling differs); 1-nearest-neighbour accuracy in PCA's code "
                             f"{pca_knn:.3g}.")
         for b in run:
-            for name, a in _run_size(m, b, fit, val, test, progress).items():
+            for name, a in _run_size(m, b, fit, val, test, progress, cache).items():
                 report.arms[name] = a
                 arm = name.split(",")[0]
                 parts[b].append(compare(a, pca_scores, f"08.probe/{name}",
                                         f"at code size {m}" + ("" if b.startswith("10 epochs") else f" after {b}")
                                         + f", {arm} codes give a linear probe a higher test accuracy than PCA's",
                                         higher_is_better=True, floor=FLOOR, names=(arm, f"PCA (m={m})")))
+        if mode == "thorough":
+            tuned_parts += _tuned_parts(m, report, cache, fit, val, test)
     report.notes.append(f"Raw pixels (784 features, no code): probe accuracy {np.mean(raw):.3g}.")
     verdicts = [vd for b in run for vd in parts[b]]
     verdicts.append(summary(parts["10 epochs"], "08.probe",
@@ -268,6 +366,16 @@ def probe_claim(mode: str = "quick", progress: bool = False) -> ClaimReport:
     if "10 epochs, stacked" in run:
         verdicts.append(summary(parts["10 epochs, stacked"], "08.probe/stacked DAE",
                                 "the stacked DAE's codes help a linear probe more than PCA's, at both sizes"))
+    if "10 epochs, ReLU encoder" in run:
+        verdicts.append(summary(parts["10 epochs, ReLU encoder"], "08.probe/ReLU AE",
+                                "ReLU-encoder autoencoder codes help a linear probe on standardised codes more than "
+                                "PCA's, at both sizes"))
+    if tuned_parts:
+        verdicts += tuned_parts
+        verdicts.append(summary(tuned_parts, "08.probe/tuned probe",
+                                "with the probe tuned per code on validation and PCA probed at its better scaling, "
+                                "autoencoder codes (plain, denoising, ReLU) help a linear probe more than PCA's, "
+                                "at both sizes"))
     if "30 epochs" in run:
         verdicts.append(summary(parts["30 epochs"], "08.probe/30 epochs",
                                 "after 30 epochs, tied sigmoid autoencoder codes (plain and denoising) help a linear "

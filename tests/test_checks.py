@@ -829,7 +829,7 @@ PRED = {
             (({k: R53[k] for k in ("sigmoid", "relu")}, ["sigmoid"]), "at least 3")],
     "6_4": [((R64, 0.5), "✓"), (({np.float32(k): np.array(v) for k, v in R64.items()}, np.float32(0.5)), "✓"),
             (({k: R64[k] for k in (0.0, 0.25, 0.75)}, min((0.0, 0.25, 0.75), key=R64.get)), "✓"),
-            ((R64, 0.75), "HIGHEST"), ((R64, 0.25), "gave a lower loss"), ((R64, 0.6), "not one of the levels"),
+            ((R64, 0.75), "HIGHEST"), ((R64, 0.25), "has a lower held-out loss"), ((R64, 0.6), "not one of the levels"),
             ((R64_NOISY, min(R64_NOISY, key=R64_NOISY.get)), "NOISY (masked) digits"),
             ((R64_CLEAN, min(R64_CLEAN, key=R64_CLEAN.get)), "CLEAN test digits"),
             (({0.0: 116.0, 0.25: 115.6, 0.5: 114.9, 0.75: 121.7}, 0.5), "116.5"),  # typed by hand: 116 vs 116.5
@@ -841,7 +841,7 @@ PRED = {
     "7_4": [((R74, BEST74), "✓"), (({np.float64(k): np.float32(v) for k, v in R74.items()}, float(BEST74)), "✓"),
             (({k: (None if not np.isfinite(v) else v) for k, v in R74.items()}, BEST74), "✓"),
             ((R74, max(R74, key=R74.get)), "HIGHEST"),
-            ((R74, min((s for s in R74 if s != BEST74 and s != max(R74, key=R74.get)), key=R74.get)), "reached a lower loss"),
+            ((R74, min((s for s in R74 if s != BEST74 and s != max(R74, key=R74.get)), key=R74.get)), "has a lower final loss"),
             (({s: relu_from_donor(s, 0) for s in R74}, BEST74), "FIRST epoch"),
             (({0.1: 292.0, 0.3: 302.0, 1: 116.0, 3: 297.0, 10: 310.0}, 1), "store the value the experiment returns"),
             ((_times(R74), BEST74), "store the value the experiment returns"),

@@ -350,6 +350,26 @@ def _setting(answer, res: dict, name: str, what: str = "setting") -> float:
                 f"answer with one of them.")
 
 
+def _lowest(choice, res: dict, truth: dict, name, loss: str = "loss", all_diverged: str = "") -> None:
+    """The explore checks' last step: ``choice`` must be the setting whose loss is lowest.
+
+    ``res``: the learner's ``{setting: loss}`` (verified against ``truth``, the re-run); a diverged run is NaN and
+    never the best. ``name(k)`` names a setting in a message ("n_hidden = 8", "scale 0.1"); ``loss`` names the
+    quantity ("held-out loss"). Raises ``Wrong`` naming the better setting; returns ``None`` when ``choice`` is best.
+    """
+    finite = {k: v for k, v in truth.items() if np.isfinite(v)}
+    if not finite:
+        raise Wrong(f"every run diverged: {all_diverged}")
+    if not np.isfinite(res[choice]):
+        raise Wrong(f"the run with {name(choice)} diverged (its loss is NaN): it cannot be the best.")
+    best, worst = min(finite, key=finite.get), max(finite, key=finite.get)
+    if choice == worst and choice != best:
+        raise Wrong(f"{name(choice)} has the HIGHEST {loss} you measured ({res[choice]:.4g}); lower is better: "
+                    f"{name(best)} gave {res[best]:.4g}.")
+    if choice != best:
+        raise Wrong(f"{name(best)} has a lower {loss} ({res[best]:.4g}) than {name(choice)} ({res[choice]:.4g}).")
+
+
 def _same(got: float, want: float, rtol: float) -> bool:
     if np.isnan(want) or np.isnan(got):
         return bool(np.isnan(want) and np.isnan(got))

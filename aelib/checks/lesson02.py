@@ -5,7 +5,7 @@ import functools
 
 import numpy as np
 
-from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _close, _compare, _digits,
+from .framework import (_lowest, BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _close, _compare, _digits,
                         _exercise, _fmt, _measured_as_rerun, _number, _prediction, _probs, _results_dict, _rng,
                         _setting, _verify)
 
@@ -148,18 +148,8 @@ def check_2_4(results, best_m):
     ), precision="the experiment trains in float32; do not round the losses or change the data's dtype",
         at="n_hidden = {k}")
     m = _setting(best_m, res, "best_m", "size")
-    finite = {k: v for k, v in truth.items() if np.isfinite(v)}
-    if not finite:
-        raise Wrong("every run diverged: use the sizes of the exercise (2, 8, 32...).")
-    if not np.isfinite(res[m]):
-        raise Wrong(f"the run with n_hidden = {int(m)} diverged (its loss is NaN): it cannot be the best.")
-    best, worst = min(finite, key=finite.get), max(finite, key=finite.get)
-    if m == worst and m != best:
-        raise Wrong(f"n_hidden = {int(m)} has the HIGHEST held-out loss you measured ({res[m]:.3g}); the lowest is "
-                    f"{res[best]:.3g} at n_hidden = {int(best)}. Lower loss = better reconstruction.")
-    if m != best:
-        raise Wrong(f"n_hidden = {int(best)} has a lower held-out loss ({res[best]:.3g}) than n_hidden = {int(m)} "
-                    f"({res[m]:.3g}).")
+    _lowest(m, res, truth, lambda k: f"n_hidden = {int(k)}", "held-out loss",
+            all_diverged="use the sizes of the exercise (2, 8, 32...).")
     return (f"n_hidden = {int(m)} reconstructs held-out digits best among the sizes you tried; your numbers "
             f"match a re-run with the same seed")
 

@@ -5,7 +5,7 @@ import functools
 
 import numpy as np
 
-from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _digits, _exercise, _fmt,
+from .framework import (_lowest, BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _digits, _exercise, _fmt,
                         _measured_as_rerun, _number, _prediction, _results_dict, _rng, _setting, _short,
                         _verify)
 
@@ -226,12 +226,7 @@ def check_6_4(results, best_level):
          ".loss(X_test_masked, target=X_test): {want}.", lambda lvl: _dae_losses(lvl)["training"]),
     ), at="level {k}", precision="the experiment trains in float32; do not round the losses or change the dtype")
     lvl = _setting(best_level, res, "best_level", "level")
-    best, worst = min(res, key=res.get), max(res, key=res.get)
-    if lvl == worst and lvl != best:
-        raise Wrong(f"level {_fmt(lvl)} has the HIGHEST loss ({res[lvl]:.4g}); lower is better: {_fmt(best)} gave "
-                    f"{res[best]:.4g}.")
-    if lvl != best:
-        raise Wrong(f"level {_fmt(best)} gave a lower loss ({res[best]:.4g}) than {_fmt(lvl)} ({res[lvl]:.4g}).")
+    _lowest(lvl, res, res, lambda k: f"level {_fmt(k)}", "held-out loss")
     return (f"training noise level {_fmt(lvl)} is best for this test corruption among those you tried; your numbers "
             f"match a re-run with the same seeds")
 

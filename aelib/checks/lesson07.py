@@ -5,7 +5,7 @@ import functools
 
 import numpy as np
 
-from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _digits,
+from .framework import (_lowest, BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _digits,
                         _exercise, _fmt, _measured_as_rerun, _number, _prediction, _results_dict, _rng,
                         _setting, _short, _verify)
 
@@ -134,17 +134,8 @@ def check_7_4(results, best_scale):
          "history.train_loss[-1] = {want}.", lambda s: _relu_from_donor(s)[2]),
     ), at="scale {k}", precision="the experiment trains in float32; do not round the losses or change the dtype")
     s = _setting(best_scale, res, "best_scale", "scale")
-    finite = {k: v for k, v in truth.items() if np.isfinite(v)}
-    if not finite:
-        raise Wrong("every run diverged: try smaller scales, e.g. 0.1 and 0.01.")
-    if not np.isfinite(res[s]):
-        raise Wrong(f"the run at scale {_fmt(s)} diverged (its loss is NaN): it cannot be the best.")
-    best, worst = min(finite, key=finite.get), max(finite, key=finite.get)
-    if s == worst and s != best:
-        raise Wrong(f"scale {_fmt(s)} ended with the HIGHEST loss ({res[s]:.3g}); lower is better: scale "
-                    f"{_fmt(best)} reached {res[best]:.3g}.")
-    if s != best:
-        raise Wrong(f"scale {_fmt(best)} reached a lower loss ({res[best]:.3g}) than scale {_fmt(s)} ({res[s]:.3g}).")
+    _lowest(s, res, truth, lambda k: f"scale {_fmt(k)}", "final loss",
+            all_diverged="try smaller scales, e.g. 0.1 and 0.01.")
     return f"scale {_fmt(s)} trains best among those you tried; your numbers match a re-run with the same seeds"
 
 

@@ -44,7 +44,7 @@ TIMES = REPO / "INSTRUCTORS-times.json"
 pytestmark = pytest.mark.skipif(
     os.environ.get("AE_HUB_TEST") != "1",
     reason="the hub test is not part of the default run (a few minutes of both cores): "
-           "run it with `make hub-test` (AE_HUB_LEARNERS=N for N learners, default 10)")
+           "run it with `make hub-test` (`make hub-test HUB_LEARNERS=N` for N learners, default 10)")
 
 
 def learners_wanted() -> int:

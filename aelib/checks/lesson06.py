@@ -5,7 +5,7 @@ import functools
 
 import numpy as np
 
-from .framework import (_lowest, BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _digits, _exercise, _fmt,
+from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _digits, _exercise, _fmt, _lowest,
                         _measured_as_rerun, _number, _prediction, _results_dict, _rng, _setting, _short,
                         _verify)
 

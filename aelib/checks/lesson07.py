@@ -5,8 +5,8 @@ import functools
 
 import numpy as np
 
-from .framework import (_lowest, BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _digits,
-                        _exercise, _fmt, _measured_as_rerun, _number, _prediction, _results_dict, _rng,
+from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _digits,
+                        _exercise, _fmt, _lowest, _measured_as_rerun, _number, _prediction, _results_dict, _rng,
                         _setting, _short, _verify)
 
 __all__ = ['check_7_1', 'check_7_2', 'check_7_3', 'check_7_4']

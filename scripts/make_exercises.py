@@ -25,8 +25,8 @@ The generator replaces each marked region:
 * in a markdown cell (a written explanation): by ``YOUR ANSWER HERE``.
 
 Cells that change lose their outputs and execution counts; every other cell keeps its source,
-type, id and metadata. The notebook metadata is normalised as in ``scripts/run_notebooks.py``, and
-files are written by nbformat with sorted keys, so regenerating gives the same bytes. Unless
+type, id and metadata. The notebook metadata is normalised as ``make record`` does
+(``nbtools.normalise``), and files are written by nbformat with sorted keys, so regenerating gives the same bytes. Unless
 ``--no-run`` is given, each learner copy is then executed in a fresh kernel and saved with its
 outputs (the "not answered yet" lines), so that nbval can check it as committed.
 """
@@ -40,34 +40,8 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-SOLUTIONS = ROOT / "solutions"
-EXERCISES = ROOT / "exercises"
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-CODE_STUB = "# YOUR CODE HERE"
-MARKDOWN_STUB = "YOUR ANSWER HERE"
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run_notebooks import METADATA, normalise, run  # noqa: E402
-
-
-def _regions(lines, where: str):
-    """Yield ``(start, end)`` line indices of each BEGIN/END pair; check that they are balanced."""
-    start = None
-    for i, line in enumerate(lines):
-        s = line.strip()
-        if s == BEGIN:
-            if start is not None:
-                raise ValueError(f"{where}: '{BEGIN}' on line {i + 1} inside another solution region "
-                                 f"(opened on line {start + 1}).")
-            start = i
-        elif s == END:
-            if start is None:
-                raise ValueError(f"{where}: '{END}' on line {i + 1} without a matching '{BEGIN}'.")
-            yield start, i
-            start = None
-    if start is not None:
-        raise ValueError(f"{where}: '{BEGIN}' on line {start + 1} is never closed by '{END}'.")
+import nbtools
+from nbtools import BEGIN, CODE_STUB, EXERCISES, MARKDOWN_STUB, ROOT, SOLUTIONS, solution_regions
 
 
 def _assigned_names(code: str, where: str):
@@ -94,7 +68,7 @@ def strip_code(source: str, where: str = "cell") -> str:
     """The learner version of a code cell's source (unchanged when it has no markers)."""
     lines = source.split("\n")
     out, pos = [], 0
-    for start, end in list(_regions(lines, where)):
+    for start, end in list(solution_regions(lines, where)):
         out.extend(lines[pos:start])
         marker = lines[start]
         indent = marker[: len(marker) - len(marker.lstrip())]
@@ -111,7 +85,7 @@ def strip_code(source: str, where: str = "cell") -> str:
 def strip_markdown(source: str, where: str = "cell") -> str:
     lines = source.split("\n")
     out, pos = [], 0
-    for start, end in list(_regions(lines, where)):
+    for start, end in list(solution_regions(lines, where)):
         out.extend(lines[pos:start])
         out.append(MARKDOWN_STUB)
         pos = end + 1
@@ -139,20 +113,8 @@ def make_exercise(nb, name: str = "notebook"):
                 cell.execution_count = None
     if n_regions == 0:
         raise ValueError(f"{name}: no '{BEGIN}' region found; a solution notebook needs at least one answer.")
-    normalise(ex)
-    ex.metadata = nbformat.from_dict(METADATA)
+    nbtools.normalise(ex)
     return ex
-
-
-def solution_paths(names=()):
-    paths = sorted(SOLUTIONS.glob("*.ipynb"))
-    if names:
-        wanted = {Path(n).name for n in names}
-        unknown = wanted - {p.name for p in paths}
-        if unknown:
-            raise SystemExit(f"not in solutions/: {', '.join(sorted(unknown))}")
-        paths = [p for p in paths if p.name in wanted]
-    return paths
 
 
 def expected(path: Path):
@@ -182,7 +144,7 @@ def main(argv) -> int:
     check = "--check" in argv
     no_run = "--no-run" in argv
     names = [a for a in argv if not a.startswith("--")]
-    paths = solution_paths(names)
+    paths = nbtools.solution_paths(names)
     if check:
         bad = stale(paths)
         for line in bad:
@@ -199,7 +161,7 @@ def main(argv) -> int:
             print(f"wrote {target.relative_to(ROOT)}")
             continue
         try:
-            seconds = run(target)
+            seconds = nbtools.record(target)
             print(f"{seconds:6.1f} s  {target.relative_to(ROOT)}", flush=True)
         except Exception as e:  # a learner copy must run top to bottom
             failed += 1

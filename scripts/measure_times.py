@@ -24,59 +24,40 @@ import os
 import platform
 import re
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-TIMES = ROOT / "INSTRUCTORS-times.json"
-GUIDE = ROOT / "INSTRUCTORS.md"
-FOLDERS = ("notebooks", "exercises", "solutions")
+import nbtools
+from nbtools import FOLDERS, GUIDE, ROOT, THREAD_VARIABLES, all_notebooks
 
-LESSONS = [
-    ("00", "start_here", "Start here: notation, data, aelib"),
-    ("01", "hidden_layers", "What hidden layers compute"),
-    ("02", "autoencoder_basics", "Autoencoder basics"),
-    ("03", "gradients_with_sympy", "Deriving the gradients with SymPy"),
-    ("04", "tied_weights", "Tied weights and the inverse decoder"),
-    ("05", "activations", "Choosing activations"),
-    ("06", "denoising", "Denoising autoencoders"),
-    ("07", "weight_reuse", "Reusing trained weights"),
-    ("08", "using_codes", "What the codes are good for"),
-    ("09", "variational_autoencoder", "The variational autoencoder"),
-]
+TIMES = ROOT / "INSTRUCTORS-times.json"
+
+LESSONS = {  # number: (file name stem, title in the guide's tables)
+    "00": ("start_here", "Start here: notation, data, aelib"),
+    "01": ("hidden_layers", "What hidden layers compute"),
+    "02": ("autoencoder_basics", "Autoencoder basics"),
+    "03": ("gradients_with_sympy", "Deriving the gradients with SymPy"),
+    "04": ("tied_weights", "Tied weights and the inverse decoder"),
+    "05": ("activations", "Choosing activations"),
+    "06": ("denoising", "Denoising autoencoders"),
+    "07": ("weight_reuse", "Reusing trained weights"),
+    "08": ("using_codes", "What the codes are good for"),
+    "09": ("variational_autoencoder", "The variational autoencoder"),
+}
 DEFAULT_LESSON_MINUTES = 40     # for a lesson not written yet (marked as an estimate)
 DEFAULT_EXERCISE_MINUTES = 30
 
-# A plan is a list of blocks: (kind, what). kind "lesson"/"exercises" take their minutes from
-# the notebooks; kind "fixed" is (label, minutes).
+# A plan is a list of blocks: "lesson NN" and "exercises NN" take their minutes from the notebooks
+# (the lesson's, the solution notebook's); a (label, minutes) pair is a fixed block.
+WELCOME = ("Welcome; set-up check: everyone runs `make check` (or `python scripts/check_setup.py`; on the hub, "
+           "in a terminal) and reads its one line; then `make lab`", 10)
 PLANS = {
-    "plan-3h": [
-        ("fixed", ("Welcome; set-up check: everyone runs `make check` (or `python scripts/check_setup.py`; on the hub, in a terminal) and reads its one line; then `make lab`", 10)),
-        ("lesson", "00"),
-        ("lesson", "01"),
-        ("fixed", ("Break", 10)),
-        ("lesson", "02"),
-        ("exercises", "02"),
-        ("fixed", ("Wrap-up: the claim checks so far; where to go next (03-07 as homework)", 10)),
-    ],
-    "plan-day": [
-        ("fixed", ("Welcome; set-up check: everyone runs `make check` (or `python scripts/check_setup.py`; on the hub, in a terminal) and reads its one line; then `make lab`", 10)),
-        ("lesson", "00"),
-        ("lesson", "01"),
-        ("fixed", ("Break", 15)),
-        ("lesson", "02"),
-        ("exercises", "02"),
-        ("fixed", ("Lunch", 60)),
-        ("lesson", "03"),
-        ("lesson", "04"),
-        ("fixed", ("Break", 15)),
-        ("lesson", "05"),
-        ("lesson", "06"),
-        ("exercises", "06"),
-        ("lesson", "08"),
-        ("fixed", ("Wrap-up: which folklore held on our data, which did not; lesson 07 and the other exercises as homework", 10)),
-    ],
+    "plan-3h": [WELCOME, "lesson 00", "lesson 01", ("Break", 10), "lesson 02", "exercises 02",
+                ("Wrap-up: the claim checks so far; where to go next (03-07 as homework)", 10)],
+    "plan-day": [WELCOME, "lesson 00", "lesson 01", ("Break", 15), "lesson 02", "exercises 02", ("Lunch", 60),
+                 "lesson 03", "lesson 04", ("Break", 15), "lesson 05", "lesson 06", "exercises 06", "lesson 08",
+                 ("Wrap-up: which folklore held on our data, which did not; lesson 07 and the other exercises "
+                  "as homework", 10)],
 }
 PLAN_LIMITS = {"plan-3h": 180, "plan-day": 8 * 60}  # minutes from start to end, breaks included
 
@@ -93,58 +74,29 @@ def stated_minutes(nb) -> int | None:
     return int(high) if high else low
 
 
-# Appended to the copy in memory: the kernel's own CPU time (its process and children), which
-# depends much less than the wall time on what else the machine is doing.
-CPU_PROBE = """\
-import json as _json, resource as _resource
-_self, _kids = _resource.getrusage(_resource.RUSAGE_SELF), _resource.getrusage(_resource.RUSAGE_CHILDREN)
-print("CPU_SECONDS", _json.dumps(_self.ru_utime + _self.ru_stime + _kids.ru_utime + _kids.ru_stime))
-"""
-
-
 def measure(path: Path, timeout: int = 900) -> tuple[float, float | None]:
-    """(wall seconds, kernel CPU seconds) to start a fresh kernel and run every cell of ``path``.
-
-    The file is not modified: it is executed from a copy in memory, with one extra cell at the end
-    that reports the kernel's CPU time (None where the ``resource`` module is missing, e.g. Windows).
-    """
+    """(wall seconds, kernel CPU seconds) to start a fresh kernel and run every cell of ``path``
+    (``nbtools.execute``). The file is not modified: it is executed from a copy in memory. A cell
+    that fails raises its error."""
     import nbformat
-    from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(CPU_PROBE))
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
-    t0 = time.perf_counter()
-    client.execute()
-    wall = time.perf_counter() - t0
-    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
-    m = re.search(r"CPU_SECONDS ([\d.eE+-]+)", text)
-    return wall, float(m.group(1)) if m else None
-
-
-def all_notebooks() -> list[Path]:
-    return sorted(p for f in FOLDERS for p in (ROOT / f).glob("*.ipynb"))
+    run = nbtools.execute(nbformat.read(path, as_version=4), path.parent, timeout)
+    if run.error is not None:
+        raise run.error
+    return run.seconds, run.cpu_seconds
 
 
 def machine() -> dict:
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     return {"python": platform.python_version(), "system": f"{platform.system()} {platform.machine()}",
-            "cpus": os.cpu_count(), "load_average_at_start": None if load is None else round(load, 1)}
-
-
-# One BLAS thread in the kernels: on a shared machine, idle BLAS threads spin and inflate both
-# wall and CPU time; with one thread the numbers are steadier, and a learner's laptop with more
-# cores is at least as fast.
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+            "cpus": os.cpu_count(), "load_average_at_start": nbtools.load_average(digits=1)}
 
 
 def run_measurements(paths: list[Path], data: dict) -> int:
     import nbformat
 
     failed = 0
-    for name in THREAD_VARIABLES:
-        os.environ[name] = "1"  # inherited by every kernel started below
+    for name in THREAD_VARIABLES:  # one BLAS thread: steadier numbers; a laptop with more cores is as fast
+        os.environ[name] = "1"     # inherited by every kernel started below
     data.setdefault("notebooks", {})
     data["measured"] = {"date": date.today().isoformat(), "command": "make times", "blas_threads": 1, **machine()}
     for p in paths:
@@ -169,14 +121,7 @@ def run_measurements(paths: list[Path], data: dict) -> int:
 # ------------------------------------------------------------------------------------ rendering
 
 def _lesson_path(folder: str, number: str) -> str:
-    for n, stem, _ in LESSONS:
-        if n == number:
-            return f"{folder}/{n}_{stem}.ipynb"
-    raise KeyError(number)
-
-
-def _title(number: str) -> str:
-    return next(t for n, _, t in LESSONS if n == number)
+    return f"{folder}/{number}_{LESSONS[number][0]}.ipynb"
 
 
 def _seconds(data: dict, path: str) -> str:
@@ -190,7 +135,7 @@ def _seconds(data: dict, path: str) -> str:
 def render_times_table(data: dict) -> str:
     rows = ["| # | lesson | learner time (stated) | lesson run time | exercises run time | solutions run time |",
             "|---|---|---|---|---|---|"]
-    for n, stem, title in LESSONS:
+    for n, (stem, title) in LESSONS.items():
         lesson = data["notebooks"].get(f"notebooks/{n}_{stem}.ipynb")
         stated = f"{lesson['stated_minutes']} min" if lesson and lesson.get("stated_minutes") else "–"
         cells = [_seconds(data, f"{f}/{n}_{stem}.ipynb") for f in FOLDERS]
@@ -215,11 +160,12 @@ def render_times_table(data: dict) -> str:
 def plan_blocks(data: dict, plan: str) -> list[tuple[str, int, str, str | None]]:
     """(label, minutes, run time text, why the minutes are an estimate or None) for each block of a plan."""
     blocks = []
-    for kind, what in PLANS[plan]:
-        if kind == "fixed":
-            label, minutes = what
+    for block in PLANS[plan]:
+        if isinstance(block, tuple):
+            label, minutes = block
             blocks.append((label, minutes, "", None))
             continue
+        kind, what = block.split()
         folder = "notebooks" if kind == "lesson" else "solutions"
         path = _lesson_path(folder, what)
         entry = data["notebooks"].get(path)
@@ -230,7 +176,7 @@ def plan_blocks(data: dict, plan: str) -> list[tuple[str, int, str, str | None]]
         if estimate:
             minutes = DEFAULT_LESSON_MINUTES if kind == "lesson" else DEFAULT_EXERCISE_MINUTES
         if kind == "lesson":
-            label = f"Lesson {what}: {_title(what)} (`{path}`)"
+            label = f"Lesson {what}: {LESSONS[what][1]} (`{path}`)"
             run = _seconds(data, path)
         else:
             ex = _lesson_path("exercises", what)
@@ -292,10 +238,7 @@ def main(argv: list[str]) -> int:
     failed = 0
     if "--render-only" not in argv:
         args = [a for a in argv if not a.startswith("--")]
-        paths = []
-        for a in args or [str(ROOT / f) for f in FOLDERS]:
-            p = Path(a)
-            paths += sorted(p.glob("*.ipynb")) if p.is_dir() else [p]
+        paths = nbtools.expand(args) if args else all_notebooks()
         failed = run_measurements(paths, data)
         TIMES.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         print(f"wrote {TIMES.relative_to(ROOT)}")

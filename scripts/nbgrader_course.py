@@ -44,12 +44,8 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_exercises import solution_paths  # noqa: E402
+from nbtools import BEGIN, SOLUTIONS, has_solution, solution_paths
 
-ROOT = Path(__file__).resolve().parent.parent
-SOLUTIONS = ROOT / "solutions"
-BEGIN = "### BEGIN SOLUTION"
 SCHEMA_VERSION = 3
 
 CONFIG = '''\
@@ -118,7 +114,7 @@ def to_nbgrader(nb, name: str = "notebook"):
     n_answers = n_tests = 0
     for i, cell in enumerate(nb.cells):
         cid = cell.get("id") or f"cell{i}"
-        has_answer = any(line.strip() == BEGIN for line in cell.source.split("\n"))
+        has_answer = has_solution(cell.source)
         if cell.cell_type == "markdown" and has_answer:
             cell.metadata["nbgrader"] = _meta(f"answer-{cid}", solution=True, grade=True, locked=False, points=1)
             n_answers += 1

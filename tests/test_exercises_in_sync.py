@@ -6,18 +6,15 @@ answer, and every answer region must become a gap that the checks report as "not
 """
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
+import make_exercises as gen
 import nbformat
+import nbtools
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("make_exercises", ROOT / "scripts" / "make_exercises.py")
-gen = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(gen)
-
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 
 
@@ -44,7 +41,7 @@ def test_stale_detects_an_edited_solution(tmp_path, monkeypatch):
     monkeypatch.setattr(gen, "ROOT", tmp_path)
     assert gen.stale([sol / src.name]) == []
     nb = nbformat.read(sol / src.name, as_version=4)
-    cell = next(c for c in nb.cells if gen.BEGIN in c.source)
+    cell = next(c for c in nb.cells if nbtools.BEGIN in c.source)
     cell.source = "# a new comment\n" + cell.source
     nbformat.write(nb, sol / src.name)
     assert len(gen.stale([sol / src.name])) == 1
@@ -55,13 +52,13 @@ def test_learner_copy_has_gaps_not_answers(path):
     sol = nbformat.read(path, as_version=4)
     ex = nbformat.read(ROOT / "exercises" / path.name, as_version=4)
     text = "\n".join(c.source for c in ex.cells)
-    assert gen.BEGIN not in text and gen.END not in text
-    n_regions = sum(c.source.count(gen.BEGIN) for c in sol.cells)
-    n_gaps = sum(ln.strip() in (gen.CODE_STUB, gen.MARKDOWN_STUB) for ln in text.splitlines())
+    assert nbtools.BEGIN not in text and nbtools.END not in text
+    n_regions = sum(c.source.count(nbtools.BEGIN) for c in sol.cells)
+    n_gaps = sum(ln.strip() in (nbtools.CODE_STUB, nbtools.MARKDOWN_STUB) for ln in text.splitlines())
     assert n_regions >= 3 and n_gaps == n_regions
     for s, e in zip(sol.cells, ex.cells):
-        if gen.BEGIN in s.source:
-            answer = s.source.split(gen.BEGIN)[1].split(gen.END)[0]
+        if nbtools.BEGIN in s.source:
+            answer = s.source.split(nbtools.BEGIN)[1].split(nbtools.END)[0]
             long_lines = [ln.strip() for ln in answer.splitlines() if len(ln.strip()) > 25]
             for ln in long_lines:
                 assert ln not in e.source, f"answer line leaked into exercises/{path.name}: {ln}"
@@ -106,6 +103,6 @@ def test_generation_is_deterministic():
     b = nbformat.writes(gen.expected(SOLUTIONS[0]))
     assert a == b
     nb = gen.expected(SOLUTIONS[0])
-    assert dict(nb.metadata) == gen.METADATA
-    changed = [c for c in nb.cells if c.cell_type == "code" and gen.CODE_STUB in c.source]
+    assert dict(nb.metadata) == nbtools.METADATA
+    changed = [c for c in nb.cells if c.cell_type == "code" and nbtools.CODE_STUB in c.source]
     assert changed and all(c.outputs == [] and c.execution_count is None for c in changed)

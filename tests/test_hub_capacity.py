@@ -11,25 +11,18 @@ recommends.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import math
 import re
-import sys
 from pathlib import Path
 
+import hub_capacity
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "INSTRUCTORS.md"
 RESULTS = REPO / "hub" / "capacity.json"
 CONFIG = REPO / "hub" / "jupyterhub_config.py"
-
-spec = importlib.util.spec_from_file_location("hub_capacity", REPO / "scripts" / "hub_capacity.py")
-hub_capacity = importlib.util.module_from_spec(spec)
-sys.modules["hub_capacity"] = hub_capacity
-spec.loader.exec_module(hub_capacity)
-
 
 @pytest.fixture(scope="module")
 def data():

@@ -9,23 +9,16 @@ that exist.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
+import measure_times
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "INSTRUCTORS.md"
 TIMES = REPO / "INSTRUCTORS-times.json"
-
-spec = importlib.util.spec_from_file_location("measure_times", REPO / "scripts" / "measure_times.py")
-measure_times = importlib.util.module_from_spec(spec)
-sys.modules["measure_times"] = measure_times
-spec.loader.exec_module(measure_times)
-
 
 @pytest.fixture(scope="module")
 def data():

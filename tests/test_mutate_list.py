@@ -1,23 +1,11 @@
 """scripts/mutate.py's list of mutants stays in step with the source (issue 23): each mutant's text
 occurs exactly once in its module, the replacement differs, and every module has its unit tests."""
-import importlib.util
-import sys
 from pathlib import Path
 
+import mutate
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def load_mutate():
-    spec = importlib.util.spec_from_file_location("aelib_mutate_script", REPO / "scripts" / "mutate.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module                  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-mutate = load_mutate()
 
 
 @pytest.mark.parametrize("m", mutate.MUTANTS, ids=[m.id for m in mutate.MUTANTS])

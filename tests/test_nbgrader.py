@@ -21,7 +21,6 @@ INSTRUCTORS.md tells instructors about the difference.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import os
 import re
 import subprocess
@@ -32,15 +31,12 @@ import pytest
 
 nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("nbgrader", reason="nbgrader is in the 'instructor' extra: pip install -e '.[instructor]'")
+import nbgrader_course  # noqa: E402  (after the skips: it needs nbformat)
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = sorted((REPO / "solutions").glob("*.ipynb"))
 GRADED = "01_hidden_layers"  # the lesson whose submissions are autograded (one is enough, and it is quick)
 
-spec = importlib.util.spec_from_file_location("nbgrader_course", REPO / "scripts" / "nbgrader_course.py")
-nbgrader_course = importlib.util.module_from_spec(spec)
-sys.modules["nbgrader_course"] = nbgrader_course
-spec.loader.exec_module(nbgrader_course)
 
 pytestmark = pytest.mark.skipif(not SOLUTIONS, reason="solutions/ has no notebooks yet")
 

@@ -142,10 +142,41 @@ def check_rng(seed, name: str = "seed", owner: str = "") -> np.random.Generator:
     return np.random.default_rng(int(seed))
 
 
+def check_dtype(dtype, name: str = "dtype", owner: str = ""):
+    """``dtype`` must be float32 or float64, in any spelling numpy reads as one of them.
+
+    ``"float32"``, ``"f4"``, ``np.float32`` and ``np.dtype("float32")`` all give ``np.float32``
+    (likewise ``"float64"``, ``"f8"``, ``float``, ... give ``np.float64``). Returns the numpy scalar
+    type. ``None`` (which numpy would read as float64) and any other dtype are refused.
+    """
+    expected = "float32 or float64 (e.g. 'float32', 'f4', np.float32, 'float64', 'f8', np.float64)"
+    try:
+        dt = np.dtype(dtype) if dtype is not None and not isinstance(dtype, bool) else None
+    except (TypeError, ValueError):
+        dt = None
+    if dt is not None and dt.type in (np.float32, np.float64):
+        return dt.type
+    if isinstance(dtype, str):
+        raise ValueError(f"The '{name}' parameter{_where(owner)} must be {expected}. Got {dtype!r} instead.")
+    if dt is not None:
+        raise ValueError(f"The '{name}' parameter{_where(owner)} must be {expected}. Got {dt.name} instead.")
+    raise TypeError(f"The '{name}' parameter{_where(owner)} must be {expected}. "
+                    f"Got {dtype!r} (type {type(dtype).__name__}) instead.")
+
+
+# What fit and gradcheck use of a model (the protocol of aelib.model.Model). Checked by name, so that
+# this module, below every model, imports none of them.
+MODEL_PROTOCOL = ("params", "dtype", "weight_names", "astype", "prepare", "objective", "objective_and_grads")
+
+
 def check_model(model, name: str = "model", owner: str = ""):
-    """``model`` must be one of aelib's models (anything with the Model interface)."""
-    from .model import Model
-    if not isinstance(model, Model):
-        raise TypeError(f"The '{name}' parameter{_where(owner)} must be an aelib model (Autoencoder, "
-                        f"DeepAutoencoder or Network). Got {type(model).__name__} instead.")
-    return model
+    """``model`` must have the model protocol of :class:`aelib.model.Model` (every aelib model has it)."""
+    if isinstance(model, type):
+        given = f"the class {model.__name__} itself (make a model first, e.g. {model.__name__}(...))"
+    elif any(not hasattr(model, a) for a in MODEL_PROTOCOL):
+        given = type(model).__name__
+    else:
+        return model
+    raise TypeError(f"The '{name}' parameter{_where(owner)} must be an aelib model (Autoencoder, DeepAutoencoder, "
+                    f"Network, VAE or SoftmaxRegression: an object with {', '.join(MODEL_PROTOCOL)}). "
+                    f"Got {given} instead.")

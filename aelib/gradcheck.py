@@ -55,9 +55,9 @@ class GradcheckReport:
 
 
 def gradcheck(model, X, target=None, loss="cross_entropy", eps=1e-4, max_entries=None, seed=0):
-    """Check ``model.loss_and_grads`` against central differences in float64.
+    """Check ``model.objective_and_grads`` against central differences of ``model.objective``, in float64.
 
-    The model is copied to float64 first (the original is not changed). ``max_entries``: check
+    The batch is checked once by ``model.prepare(X, target, loss)``. The model is copied to float64 first (the original is not changed). ``max_entries``: check
     at most this many randomly chosen entries per parameter (all when None). Returns a
     :class:`GradcheckReport`.
     """
@@ -67,10 +67,8 @@ def gradcheck(model, X, target=None, loss="cross_entropy", eps=1e-4, max_entries
         max_entries = v.check_int(max_entries, "max_entries", "gradcheck")
     rng = v.check_rng(seed, "seed", "gradcheck")
     m = model.astype(np.float64)
-    L = m._loss(loss)
-    X = m._input(X)
-    T = m._target(target, X, L)
-    _, grads = m._loss_and_grads(X, T, L)
+    X, T, L = m.prepare(X, target, loss)
+    _, grads = m.objective_and_grads(X, T, L)
     rows = []
     floor = max(1e-4 * max(float(np.abs(g).max()) for g in grads.values()), 1e-8)
     for name, p in m.params.items():
@@ -85,7 +83,7 @@ def gradcheck(model, X, target=None, loss="cross_entropy", eps=1e-4, max_entries
             f = {}
             for k in (-2, -1, 1, 2):
                 flat[j] = old + k * eps
-                f[k] = m._loss_only(X, T, L)
+                f[k] = m.objective(X, T, L)
             flat[j] = old
             num = (f[-2] - 8 * f[-1] + 8 * f[1] - f[2]) / (12 * eps)
             rel = abs(g[j] - num) / max(abs(g[j]) + abs(num), floor)

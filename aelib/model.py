@@ -9,9 +9,10 @@ reconstruction. In code a batch is a matrix of row vectors, so for ``X: (batch, 
 with ``W: (n_hidden, n_visible)`` and ``W': (n_visible, n_hidden)``. Tied weights mean
 ``W' = Wᵀ``; then ``W`` receives gradient from both paths: ``dW = dW_enc + dW_decᵀ``.
 
-Every model has the same interface, used by the one training loop in :mod:`aelib.train`:
-``params`` (dict of the arrays the model uses), ``loss_and_grads(X, target, loss)`` returning
-``(loss, grads)`` with ``grads`` keyed like ``params``, ``reconstruct``/``predict``, and ``fit``.
+Every model has the same protocol (:class:`Model`), used by the one training loop in
+:mod:`aelib.train` and by :func:`aelib.gradcheck`: ``prepare`` checks a batch and the loss once,
+``objective`` and ``objective_and_grads`` compute on what it returns; ``params`` is the dict of
+the arrays the model uses. On top of it: ``loss``, ``loss_and_grads``, ``reconstruct``/``predict``, ``fit``.
 """
 from __future__ import annotations
 
@@ -20,33 +21,70 @@ import copy
 import numpy as np
 
 from . import _validate as v
+from . import train
 from .activations import Activation, get_activation
 from .layers import INIT_CHOICES, dense_backward, dense_backward_from_preactivation, dense_forward, init_weights, linear
 from .losses import Loss, get_loss
-
-DTYPES = {"float32": np.float32, "float64": np.float64}
-
-
-def _dtype_name(dtype):
-    """numpy's name for ``dtype``, or ``dtype`` itself when numpy cannot read it (checked next)."""
-    try:
-        return np.dtype(dtype).name if dtype is not None else None   # numpy reads None as float64
-    except (TypeError, ValueError):
-        return dtype
+from .penalties import KLSparsity
 
 
 class Model:
-    """What every model shares: params, dtype, input checks, the loss head, ``fit``."""
+    r"""What every model shares: params, dtype, the checks of its inputs, the loss head, ``fit``.
+
+    **The protocol**: all that :func:`aelib.train.fit`, :func:`aelib.gradcheck`, :meth:`loss` and
+    :meth:`loss_and_grads` use of a model. For inputs ``X: (batch, n_in)`` and targets
+    ``T: (batch, n_out)``:
+
+    * ``X, T, L = model.prepare(X, target=None, loss="cross_entropy")``: the one place a batch is
+      checked. ``X`` and ``T`` come back as arrays of the model's ``dtype``; ``target=None`` means
+      ``T = X`` (an autoencoder reproduces its input; needs ``n_out == n_in``). ``L`` is the
+      :class:`~aelib.losses.Loss`, checked against the output activation, and ``T`` against the
+      loss's range (cross-entropy needs ``T`` in [0, 1]).
+    * ``model.objective(X, T, L) -> float``: the objective trained, the loss summed over the
+      outputs and averaged over the batch, plus any penalty (sparsity) or KL term. No checks: it
+      takes what ``prepare`` returned.
+    * ``model.objective_and_grads(X, T, L, rng=None) -> (value, grads)``: the same value and its
+      gradients, ``grads[k]`` of the shape of ``params[k]``. ``rng``: the generator a
+      ``stochastic`` model (the VAE) draws its noise from; ``fit`` passes its seeded one, a fresh
+      draw every batch. A deterministic model ignores it.
+    * ``params`` (name -> array), ``dtype`` (np.float32 or np.float64), ``weight_names`` (the
+      matrices L1/L2 penalise) and ``astype(dtype)`` (a copy in another dtype; gradcheck's float64).
+
+    ``loss(X, target, loss)`` is ``objective(*prepare(X, target, loss))``, and ``loss_and_grads``
+    likewise with ``objective_and_grads``.
+    """
 
     output_bias_name: str           # the output layer's bias in ``params``
-    # A stochastic model (the VAE) draws noise inside its loss: fit then calls
-    # ``_loss_and_grads(X, T, L, rng=rng)`` with fit's seeded generator, a fresh draw every batch.
-    stochastic: bool = False
+    stochastic: bool = False        # True: objective_and_grads draws noise (from rng when given)
     params: dict
     dtype: type
     n_in: int
     n_out: int
     output_activation: Activation
+
+    # ---- the protocol: prepare checks, objective and objective_and_grads compute -------------
+    def prepare(self, X, target=None, loss="cross_entropy", names=("X", "target")):
+        """Check a batch and the loss: returns ``(X, T, L)`` for :meth:`objective` / :meth:`objective_and_grads`.
+
+        ``X: (batch, n_in)`` and ``target: (batch, n_out)`` (None: the target is ``X`` itself) are
+        turned into arrays of the model's ``dtype``; ``loss`` (a name or a
+        :class:`~aelib.losses.Loss`) must suit the output activation and the target's values.
+        ``names``: what error messages call ``X`` and ``target`` (fit's validation set says
+        ``("X_val", "target_val")``).
+        """
+        L = self._check_loss(loss)
+        X = self._input(X, names[0])
+        T = self._target(target, X, L, names[1])
+        return X, T, L
+
+    def objective(self, X, T, L: Loss) -> float:
+        """The objective (loss summed over outputs, averaged over the batch) of a prepared batch."""
+        A, Z = self._output(X)
+        return L.value_from_logits(A, T) if self._from_logits(L) else L.value(Z, T)
+
+    def objective_and_grads(self, X, T, L: Loss, rng=None):
+        """``(objective, grads)`` of a prepared batch, ``grads`` keyed like ``params`` (each model has its own)."""
+        raise NotImplementedError(f"{type(self).__name__} must define objective_and_grads(X, T, L, rng=None).")
 
     # ---- input checks ------------------------------------------------------------------------
     def _input(self, X, name="X"):
@@ -77,7 +115,7 @@ class Model:
                     f"loss='{loss.name}' (each value is a probability). Got values from {tmin:.4g} to "
                     f"{tmax:.4g} instead. Rescale the data to [0, 1], or use loss='squared_error'.")
 
-    def _loss(self, loss) -> Loss:
+    def _check_loss(self, loss) -> Loss:
         L = get_loss(loss, type(self).__name__)
         if L.z_range is not None and not self.output_activation.maps_into(*L.z_range):
             lo, hi = self.output_activation.output_range
@@ -114,27 +152,16 @@ class Model:
         passes the corrupted batch as ``X`` and the clean one as ``target``.
         Returns ``(loss, grads)`` with ``grads`` keyed like ``params``.
         """
-        L = self._loss(loss)
-        X = self._input(X)
-        T = self._target(target, X, L)
-        return self._loss_and_grads(X, T, L)
+        return self.objective_and_grads(*self.prepare(X, target, loss))
 
     def loss(self, X, target=None, loss="cross_entropy") -> float:
         """The loss alone, in the same units (no gradients computed)."""
-        L = self._loss(loss)
-        X = self._input(X)
-        T = self._target(target, X, L)
-        return self._loss_only(X, T, L)
-
-    def _loss_only(self, X, T, L: Loss) -> float:
-        A, Z = self._output(X)
-        return L.value_from_logits(A, T) if self._from_logits(L) else L.value(Z, T)
+        return self.objective(*self.prepare(X, target, loss))
 
     def fit(self, X, epochs=10, batch_size=32, lr=0.1, optimizer="sgd", loss="cross_entropy", **kwargs):
         """Train in place with :func:`aelib.train.fit`; returns its :class:`~aelib.train.History`."""
-        from .train import fit
-        return fit(self, X, epochs=epochs, batch_size=batch_size, lr=lr, optimizer=optimizer,
-                   loss=loss, **kwargs)
+        return train.fit(self, X, epochs=epochs, batch_size=batch_size, lr=lr, optimizer=optimizer,
+                         loss=loss, **kwargs)
 
     @property
     def n_params(self) -> int:
@@ -146,11 +173,8 @@ class Model:
         return [k for k, p in self.params.items() if p.ndim == 2]
 
     def astype(self, dtype):
-        """A copy of the model whose parameters and computations use ``dtype``."""
-        dtype = np.dtype(dtype).type
-        if dtype not in (np.float32, np.float64):
-            raise ValueError(f"The 'dtype' parameter of {type(self).__name__}.astype must be float32 or "
-                             f"float64. Got {np.dtype(dtype).name} instead.")
+        """A copy of the model whose parameters and computations use ``dtype`` (float32 or float64)."""
+        dtype = v.check_dtype(dtype, "dtype", f"{type(self).__name__}.astype")
         other = copy.deepcopy(self)
         other.dtype = dtype
         other.params = {k: p.astype(dtype) for k, p in self.params.items()}
@@ -230,8 +254,7 @@ class Autoencoder(Model):
         self.encoder = get_activation(encoder, owner, "encoder")
         self.decoder = get_activation(decoder, owner, "decoder")
         self.tied = v.check_bool(tied, "tied", owner)
-        self.dtype = DTYPES[v.check_choice(dtype, "dtype", DTYPES, owner)] if isinstance(dtype, str) \
-            else DTYPES[v.check_choice(_dtype_name(dtype), "dtype", DTYPES, owner)]
+        self.dtype = v.check_dtype(dtype, "dtype", owner)
         rng = v.check_rng(seed, "seed", owner)
         n, m = self.n_visible, self.n_hidden
         self.params = {
@@ -276,7 +299,8 @@ class Autoencoder(Model):
         return dense_forward(H, self.W_prime, p["b_prime"], self.decoder)   # A2, Z: (batch, n_visible)
 
     # ---- forward and backward --------------------------------------------------------------
-    def _loss_and_grads(self, X, T, L: Loss):
+    def objective_and_grads(self, X, T, L: Loss, rng=None):
+        """Objective and gradients of a prepared batch (:meth:`Model.prepare`); ``rng`` is not used."""
         p = self.params
         A1, H = dense_forward(X, p["W"], p["b"], self.encoder)              # (batch, n_hidden)
         A2 = linear(H, self.W_prime, p["b_prime"])                          # (batch, n_visible)
@@ -295,9 +319,9 @@ class Autoencoder(Model):
             grads["W"], grads["W_prime"] = dW_enc, dW_dec
         return value, {k: grads[k] for k in p}
 
-    def _loss_only(self, X, T, L: Loss) -> float:
-        value = super()._loss_only(X, T, L)
-        if self.sparsity is not None:                # the same objective as _loss_and_grads
+    def objective(self, X, T, L: Loss) -> float:
+        value = super().objective(X, T, L)
+        if self.sparsity is not None:                # the same objective as objective_and_grads
             value += self.sparsity.value(dense_forward(X, self.params["W"], self.params["b"], self.encoder)[1])
         return value
 
@@ -311,7 +335,6 @@ class Autoencoder(Model):
 
 def _check_sparsity(sparsity, encoder: Activation, owner: str):
     """``sparsity`` must be None or a code penalty (:mod:`aelib.penalties`) whose codes the encoder can give."""
-    from .penalties import KLSparsity
     if sparsity is None:
         return None
     if not isinstance(sparsity, KLSparsity):
@@ -348,7 +371,7 @@ class Network(Model):
             raise ValueError(f"The 'activations' parameter of {owner} must have one entry per layer "
                              f"({len(sizes) - 1}). Got {len(activations)} instead.")
         self.activations = [get_activation(a, owner, f"activations[{i}]") for i, a in enumerate(activations)]
-        self.dtype = DTYPES[v.check_choice(_dtype_name(dtype), "dtype", DTYPES, owner)]
+        self.dtype = v.check_dtype(dtype, "dtype", owner)
         rng = v.check_rng(seed, "seed", owner)
         self.params = {}
         for l, (n_in, n_out, act) in enumerate(zip(self.sizes[:-1], self.sizes[1:], self.activations), 1):
@@ -386,7 +409,8 @@ class Network(Model):
                              f"{self.n_layers}. Got {layer} instead.")
         return self._run(self._input(X), 0, layer)[-1][2]
 
-    def _loss_and_grads(self, X, T, L: Loss):
+    def objective_and_grads(self, X, T, L: Loss, rng=None):
+        """Objective and gradients of a prepared batch (:meth:`Model.prepare`); ``rng`` is not used."""
         n = self.n_layers
         cache = self._run(X, 0, n - 1)                             # hidden layers 1 .. n-1
         H_last = cache[-1][2] if cache else X

@@ -37,8 +37,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _validate as v
+from . import train
 from .layers import dense_backward_from_preactivation, linear, matmul
-from .model import DTYPES, Model, _dtype_name
+from .model import Model
 
 __all__ = ["SoftmaxRegression", "SOFTMAX_CROSS_ENTROPY", "softmax", "one_hot", "standardize", "knn_accuracy"]
 
@@ -120,7 +121,7 @@ class SoftmaxRegression(Model):
         owner = "SoftmaxRegression"
         self.n_features = v.check_int(n_features, "n_features", owner)
         self.n_classes = v.check_int(n_classes, "n_classes", owner, minimum=2)
-        self.dtype = DTYPES[v.check_choice(_dtype_name(dtype), "dtype", DTYPES, owner)]
+        self.dtype = v.check_dtype(dtype, "dtype", owner)
         self.params = {"W": np.zeros((self.n_classes, self.n_features), self.dtype),   # (K, n_features)
                        "b": np.zeros(self.n_classes, self.dtype)}                      # (K,)
 
@@ -128,7 +129,7 @@ class SoftmaxRegression(Model):
     n_out = property(lambda self: self.n_classes)
 
     # ---- the loss: one, softmax cross-entropy ------------------------------------------------------
-    def _loss(self, loss="softmax_cross_entropy"):
+    def _check_loss(self, loss="softmax_cross_entropy"):
         if loss is SOFTMAX_CROSS_ENTROPY:
             return loss
         v.check_choice(loss, "loss", ("softmax_cross_entropy",), type(self).__name__)
@@ -146,6 +147,10 @@ class SoftmaxRegression(Model):
                              f"{float(T.sum(axis=1).min()):.3g} to {float(T.sum(axis=1).max()):.3g} instead.")
         return T
 
+    def prepare(self, X, target=None, loss="softmax_cross_entropy", names=("X", "target")):
+        """As :meth:`Model.prepare`, with ``target`` the one-hot labels ``(batch, n_classes)`` (no default)."""
+        return super().prepare(X, target, loss, names)
+
     def loss_and_grads(self, X, target=None, loss="softmax_cross_entropy"):
         """Cross-entropy (nats per example, averaged over the batch) and its gradients; ``target`` one-hot."""
         return super().loss_and_grads(X, target, loss)
@@ -158,10 +163,12 @@ class SoftmaxRegression(Model):
         A = linear(X, self.params["W"], self.params["b"])      # (batch, K) logits
         return A, softmax(A)
 
-    def _loss_only(self, X, T, L) -> float:
+    def objective(self, X, T, L) -> float:
+        """The cross-entropy of a prepared batch (:meth:`prepare`), nats per example."""
         return softmax_cross_entropy(linear(X, self.params["W"], self.params["b"]), T)
 
-    def _loss_and_grads(self, X, T, L):
+    def objective_and_grads(self, X, T, L, rng=None):
+        """Cross-entropy and gradients of a prepared batch; ``rng`` is not used."""
         A = linear(X, self.params["W"], self.params["b"])      # (batch, K) logits
         value, dA = softmax_cross_entropy(A, T, grad=True)     # dA = (P - T) / B: (batch, K)
         _, dW, db = dense_backward_from_preactivation(dA, X, self.params["W"], need_dX=False)   # dW: (K, n_features)
@@ -191,7 +198,6 @@ class SoftmaxRegression(Model):
         ``l2``: the penalty :math:`\lambda \sum W^2` (the bias is not penalised). ``X_val, y_val``:
         scored every epoch. ``seed``: the shuffling. Other keywords go to :func:`aelib.train.fit`.
         """
-        from .train import fit
         owner = "SoftmaxRegression.fit"
         X = self._input(X)
         T = one_hot(_labels(y, self.n_classes, "y", owner, n_rows=X.shape[0]), self.n_classes, "y", owner)
@@ -203,8 +209,8 @@ class SoftmaxRegression(Model):
             X_val = self._input(X_val, "X_val")
             T_val = one_hot(_labels(y_val, self.n_classes, "y_val", owner, n_rows=X_val.shape[0]),
                             self.n_classes, "y_val", owner)
-        return fit(self, X, epochs=epochs, batch_size=batch_size, lr=lr, optimizer=optimizer,
-                   loss=SOFTMAX_CROSS_ENTROPY, target=T, X_val=X_val, target_val=T_val, l2=l2, seed=seed, **kwargs)
+        return train.fit(self, X, epochs=epochs, batch_size=batch_size, lr=lr, optimizer=optimizer,
+                         loss=SOFTMAX_CROSS_ENTROPY, target=T, X_val=X_val, target_val=T_val, l2=l2, seed=seed, **kwargs)
 
     def __repr__(self):
         return (f"SoftmaxRegression({self.n_features} -> {self.n_classes} classes, {self.n_params:,} params, "

@@ -90,7 +90,8 @@ class StackedDAE:
     # ---- forward -----------------------------------------------------------------------------
     def preactivation1(self, X):
         """``a_1 = X W_1ᵀ + b_1``: ``(batch, n_visible) -> (batch, n_hidden1)``."""
-        X = self.layer1._input(X)
+        X = v.check_array(X, "X", "StackedDAE.preactivation1", ndim=2, n_cols=self.layer1.n_in,
+                          dtype=self.layer1.dtype)
         return linear(X, self.layer1.params["W"], self.layer1.params["b"])
 
     def encode(self, X):

@@ -1,5 +1,9 @@
 r"""The one training loop of the library: :func:`fit`, for every model.
 
+``fit`` knows a model only by its protocol (:class:`aelib.model.Model`: ``prepare``, ``objective``,
+``objective_and_grads``, ``params``), so this module imports no model: the models sit above it
+and their ``fit`` methods call it.
+
 Each epoch shuffles the training set (with its own seeded generator), walks through it in
 minibatches, optionally corrupts each input batch with ``noise`` (the *clean* batch stays the
 target: a denoising step), takes one optimiser step per batch, and records
@@ -126,9 +130,11 @@ def fit(model, X, epochs=10, batch_size=32, lr=0.1, optimizer="sgd", loss="cross
     on_divergence : "raise" or "stop" (see the module docstring).
     on_interrupt : "raise" or "stop": what Ctrl-C does (see the module docstring).
 
-    A model with ``stochastic = True`` (:class:`aelib.vae.VAE`) draws its noise from ``seed``'s
-    generator too: ``_loss_and_grads(..., rng=rng)`` gets a fresh draw for every batch, after that
-    epoch's shuffle, so the whole run is fixed by ``seed``.
+    ``model`` is used through its protocol (:class:`aelib.model.Model`) alone: ``prepare`` checks
+    the training and validation sets once, ``objective_and_grads`` makes each step, ``objective``
+    scores ``X_val``. ``objective_and_grads(..., rng=rng)`` gets ``seed``'s generator, so a model
+    with ``stochastic = True`` (:class:`aelib.vae.VAE`) draws its noise from it: a fresh draw for
+    every batch, after that epoch's shuffle, and the whole run is fixed by ``seed``.
     """
     owner = "fit"
     v.check_model(model, "model", owner)
@@ -143,12 +149,9 @@ def fit(model, X, epochs=10, batch_size=32, lr=0.1, optimizer="sgd", loss="cross
     if noise is not None and not isinstance(noise, Noise):
         raise TypeError(f"The 'noise' parameter of fit must be None or a Noise made by aelib.noise "
                         f"(gaussian, masking, salt_and_pepper). Got {type(noise).__name__} instead.")
-    L = model._loss(loss)
-    X = model._input(X, "X")
-    T = model._target(target, X, L, "target")
+    X, T, L = model.prepare(X, target, loss, names=("X", "target"))
     if X_val is not None:
-        X_val = model._input(X_val, "X_val")
-        T_val = model._target(target_val, X_val, L, "target_val")
+        X_val, T_val, _ = model.prepare(X_val, target_val, L, names=("X_val", "target_val"))
     elif target_val is not None:
         raise ValueError(f"The 'target_val' parameter of fit must be None when X_val is None (it would be "
                          f"ignored). Got {type(target_val).__name__} instead; pass X_val too.")
@@ -187,8 +190,7 @@ def fit(model, X, epochs=10, batch_size=32, lr=0.1, optimizer="sgd", loss="cross
                     Tb = Xb if same else T[idx]                  # (batch, n_out)
                 Xin = noise(Xb) if noise is not None else Xb
                 with np.errstate(over="ignore", invalid="ignore"):   # a blow-up is caught just below
-                    value, grads = (model._loss_and_grads(Xin, Tb, L, rng=rng) if model.stochastic   # e.g. the VAE's ε
-                                    else model._loss_and_grads(Xin, Tb, L))
+                    value, grads = model.objective_and_grads(Xin, Tb, L, rng=rng)   # rng: e.g. the VAE's ε
                 if not math.isfinite(value):
                     return _diverged(hist, on_divergence,
                                      f"the loss became {value} in epoch {epoch} (batch starting at example {start}).")
@@ -207,7 +209,7 @@ def fit(model, X, epochs=10, batch_size=32, lr=0.1, optimizer="sgd", loss="cross
             hist.train_loss.append(total / n)
             hist.time.append(elapsed)
             if X_val is not None:
-                hist.val_loss.append(model._loss_only(X_val, T_val, L))
+                hist.val_loss.append(model.objective(X_val, T_val, L))
             worst = max(hist.train_loss[-1], hist.val_loss[-1] if hist.val_loss else 0.0)
             if not np.isfinite(worst) or worst > max_loss_ratio * max(first_loss, 1e-12):
                 return _diverged(hist, on_divergence,

@@ -29,7 +29,7 @@ per digit). ``beta = 1`` is the ELBO itself; with one :math:`\varepsilon` per di
 unbiased estimate of it.
 
 Where :math:`\varepsilon` comes from. :func:`aelib.train.fit` draws a fresh ``E`` for every batch from
-its own seeded generator (the model says ``stochastic = True``, so ``fit`` passes ``rng``). ``loss``
+its own seeded generator (``fit`` passes ``rng`` to :meth:`VAE.objective_and_grads`). ``loss``
 and the held-out scores of ``fit`` draw ``E`` from a new generator seeded with ``eval_seed`` on each
 call, so the same digits always get the same score. :meth:`VAE.with_eps` returns a copy that uses
 one given ``E`` everywhere: what a gradient check needs (the loss is then a smooth function of the
@@ -43,7 +43,7 @@ from . import _validate as v
 from .activations import get_activation
 from .layers import INIT_CHOICES, dense_backward, dense_backward_from_preactivation, dense_forward, init_weights, linear
 from .losses import Loss, get_loss
-from .model import DTYPES, Model, _dtype_name
+from .model import Model
 
 
 def kl_to_standard_normal(mu, logvar) -> float:
@@ -87,7 +87,7 @@ class VAE(Model):
         self.hidden = get_activation(hidden, owner, "hidden")
         self.beta = v.check_float(beta, "beta", owner)
         self.eval_seed = v.check_int(eval_seed, "eval_seed", owner, minimum=0)
-        self.dtype = DTYPES[v.check_choice(_dtype_name(dtype), "dtype", DTYPES, owner)]
+        self.dtype = v.check_dtype(dtype, "dtype", owner)
         self.fixed_eps = None
         rng = v.check_rng(seed, "seed", owner)
         n, m, k = self.n_visible, self.n_hidden, self.n_latent
@@ -110,7 +110,7 @@ class VAE(Model):
     output_activation = property(lambda self: get_activation("sigmoid"))
 
     # ---- the loss: only the Bernoulli decoder's cross-entropy ---------------------------------
-    def _loss(self, loss) -> Loss:
+    def _check_loss(self, loss) -> Loss:
         L = get_loss(loss, "VAE")
         if L.name != "cross_entropy":
             raise ValueError(f"The 'loss' parameter of VAE must be 'cross_entropy': the decoder is a Bernoulli "
@@ -125,7 +125,7 @@ class VAE(Model):
         other.fixed_eps = eps.copy()
         return other
 
-    def _eps(self, B: int, rng=None):
+    def draw_eps(self, B: int, rng=None):
         """``E: (B, n_latent)``: the held one, else from ``rng``, else from a generator seeded ``eval_seed``."""
         if self.fixed_eps is not None:
             if self.fixed_eps.shape[0] != B:
@@ -185,10 +185,8 @@ class VAE(Model):
 
         ``eps: (batch, n_latent)`` fixes ε; by default it is drawn as for ``loss`` (seed ``eval_seed``).
         """
-        L = self._loss("cross_entropy")
-        X = self._input(X)
-        T = self._target(target, X, L)
-        E = self._eps(X.shape[0]) if eps is None else v.check_array(
+        X, T, L = self.prepare(X, target, "cross_entropy")
+        E = self.draw_eps(X.shape[0]) if eps is None else v.check_array(
             eps, "eps", "VAE.loss_terms", ndim=2, n_cols=self.n_latent, dtype=self.dtype)
         if E.shape[0] != X.shape[0]:
             raise ValueError(f"The 'eps' parameter of VAE.loss_terms must have one row per row of X ({X.shape[0]}). "
@@ -198,13 +196,14 @@ class VAE(Model):
         kl = kl_to_standard_normal(M.astype(np.float64), V.astype(np.float64))
         return {"reconstruction": rec, "kl": kl, "loss": rec + self.beta * kl}
 
-    def _loss_only(self, X, T, L: Loss) -> float:
-        E = self._eps(X.shape[0])
+    def objective(self, X, T, L: Loss) -> float:
+        """-ELBO of a prepared batch, with ε from :meth:`draw_eps` (seed ``eval_seed``, or the held ε)."""
+        E = self.draw_eps(X.shape[0])
         *_, M, V, S, Z, A2, H2, A = self._forward(X, E)
         return float(L.value_from_logits(A, T)) + self.beta * kl_to_standard_normal(M, V)
 
     # ---- forward and backward ----------------------------------------------------------------
-    def _loss_and_grads(self, X, T, L: Loss, rng=None):
+    def objective_and_grads(self, X, T, L: Loss, rng=None):
         r"""-ELBO of the batch and its gradients; ``rng`` (from ``fit``) draws this batch's ε.
 
         Backward, each line the derivative of one forward line (``B`` rows):
@@ -214,7 +213,7 @@ class VAE(Model):
         """
         p, f, beta = self.params, self.hidden, self.beta
         B = X.shape[0]
-        E = self._eps(B, rng)                                                   # (B, n_latent)  ε
+        E = self.draw_eps(B, rng)                                               # (B, n_latent)  ε
         A1, H1, M, V, S, Z, A2, H2, A = self._forward(X, E)
         rec, dA = L.value_from_logits(A, T, grad=True)                          # dA: (B, n_visible)
         kl = 0.5 * float(np.sum(np.exp(V) + M ** 2 - 1.0 - V)) / B              # nats per digit

@@ -59,14 +59,14 @@ def test_gradcheck_deep_autoencoder(hidden, bottleneck, output, X_small):
 def test_gradcheck_catches_a_wrong_gradient(X_small):
     """The check must be able to fail: flip the sign of one gradient and it must say so."""
     model = Autoencoder(6, 4, seed=0)
-    original = model._loss_and_grads
+    original = model.objective_and_grads
 
-    def broken(X, T, L):
-        value, grads = original(X, T, L)
+    def broken(X, T, L, rng=None):
+        value, grads = original(X, T, L, rng)
         grads["b"] = -grads["b"]
         return value, grads
 
-    model._loss_and_grads = broken
+    model.objective_and_grads = broken
     report = gradcheck(model, X_small)
     assert report.errors["b"] > 0.5 and report.errors["W"] < TOL
     assert "b " in str(report) and "worst relative error" in str(report)

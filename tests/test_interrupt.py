@@ -122,15 +122,15 @@ def test_an_interrupt_between_an_epochs_records_keeps_the_lists_aligned():
     """Ctrl-C during epoch 3's held-out evaluation: its training loss was appended, its held-out loss not."""
     m = model()
     calls = {"n": 0}
-    real = m._loss_only
+    real = m.objective
 
-    def loss_only(*args):
+    def objective(*args):
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt
         return real(*args)
 
-    m._loss_only = loss_only
+    m.objective = objective
     hist = m.fit(X, epochs=5, batch_size=BATCH, lr=LR, seed=SEED, X_val=X[:8], on_interrupt="stop")
     assert len(hist.train_loss) == len(hist.val_loss) == len(hist.time) == 2
 

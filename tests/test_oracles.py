@@ -379,17 +379,17 @@ def test_gradcheck_floor_is_1e_minus_4_of_the_largest_gradient():
     _, true = model.loss_and_grads(X)
     assert true["b"][0] == 0 and np.all(true["W"][0] == 0)
     G = max(float(np.abs(g).max()) for g in true.values())
-    original = model._loss_and_grads
+    original = model.objective_and_grads
 
-    def off_by_a_little(X, T, L):
-        value, grads = original(X, T, L)
+    def off_by_a_little(X, T, L, rng=None):
+        value, grads = original(X, T, L, rng)
         grads["b"] = grads["b"].copy()
         grads["b"][0] = 1e-6 * G
         return value, grads
 
     honest = gradcheck(model, X)
     assert honest.max_error < 1e-7
-    model._loss_and_grads = off_by_a_little
+    model.objective_and_grads = off_by_a_little
     report = gradcheck(model, X)
     assert report.errors["b"] == pytest.approx(0.01, rel=1e-3)
     assert report.errors["W"] < 1e-7 and not report.passed()

@@ -83,7 +83,7 @@ def test_reconstruction_is_summed_over_pixels_and_averaged_over_digits():
 def test_fit_draws_a_fresh_eps_for_every_batch_from_its_seed(monkeypatch):
     X = aelib.load_digits("train").X[:96]
     seen = []
-    original = VAE._eps
+    original = VAE.draw_eps
 
     def recording(self, B, rng=None):
         E = original(self, B, rng)
@@ -91,7 +91,7 @@ def test_fit_draws_a_fresh_eps_for_every_batch_from_its_seed(monkeypatch):
             seen.append(E.copy())
         return E
 
-    monkeypatch.setattr(VAE, "_eps", recording)
+    monkeypatch.setattr(VAE, "draw_eps", recording)
     a = VAE(784, 16, 2, seed=0)
     a.fit(X, epochs=2, batch_size=32, lr=1e-3, optimizer="adam", seed=5)
     assert len(seen) == 6                                      # 2 epochs x 3 batches, one draw each

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validate import check_array
 from ..datasets import Digits, load_digits
 from ..layers import linear
 from ..model import Autoencoder
@@ -249,7 +250,7 @@ def jacobian_trace(ae: Autoencoder, X) -> float:
     mixes directions with gain, and through a sigmoid output even a near-copier scores far below
     ``n_visible`` (:func:`sigmoid_copier`); it is not a count of copied directions.
     """
-    X = ae._input(X)
+    X = check_array(X, "X", "jacobian_trace", ndim=2, n_cols=ae.n_in, dtype=ae.dtype)
     p = ae.params
     A1 = linear(X, p["W"], p["b"])                                # (batch, n_hidden)
     H = ae.encoder.f(A1)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as v
+from .datasets import bars
 
 __all__ = ["NON_DIGIT_KINDS", "non_digits", "reconstruction_errors", "roc_auc", "roc_curve", "shift_images"]
 
@@ -80,7 +81,6 @@ def non_digits(kind: str, n: int, seed=0, digits=None):
     n = v.check_int(n, "n", owner)
     rng = v.check_rng(seed, "seed", owner)
     if kind == "bars":
-        from .datasets import bars
         small = bars(n, size=7, seed=rng).reshape(n, 7, 7)                  # (n, 7, 7)
         return np.kron(small, np.ones((4, 4))).reshape(n, 784).astype(np.float32)
     if kind == "noise":

@@ -15,7 +15,7 @@
 #   make clean   remove .venv and caches
 # Variables: PYTHON (interpreter used to create .venv), LAB_ARGS (extra `jupyter lab` flags,
 # e.g. make lab LAB_ARGS="--no-browser --port 8890"), PYTEST_ARGS (extra pytest flags),
-# BENCH_ARGS (e.g. make bench BENCH_ARGS="--no-course"; see benchmarks/bench.py --help).
+# BENCH_ARGS (e.g. make bench BENCH_ARGS="--no-course"; see python -m benchmarks.bench --help).
 
 PYTHON ?= python3
 VENV := .venv
@@ -118,7 +118,7 @@ times: setup
 # course's run time; writes benchmarks/RESULTS.md. OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE, where a
 # machine sets them, pick slower kernels: unset for this command only (RESULTS.md names the kernel).
 bench: setup
-	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python -m benchmarks.bench $(BENCH_ARGS)
 
 # Every Claim check with more seeds, the full learning-rate grid and longer training (the claims
 # took 40 min of wall time in all, one by one, on our busy 2-core machine); writes

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 r"""How fast does aelib train, against PyTorch on the same CPU, and how long does the course take?
 
-    python benchmarks/bench.py                 # everything; writes benchmarks/RESULTS.md (make bench)
-    python benchmarks/bench.py --no-course     # only the training benchmark
-    python benchmarks/bench.py --quick         # fewer epochs and rounds (a smoke test)
+    python -m benchmarks.bench                 # everything; writes benchmarks/RESULTS.md (make bench)
+    python -m benchmarks.bench --no-course     # only the training benchmark
+    python -m benchmarks.bench --quick         # fewer epochs and rounds (a smoke test)
+
+Run it from the repository's root, as a module (``-m``): it imports the scripts' toolkit as
+``scripts.nbtools`` (the notebook runner of ``make times``, the paths), with no import-path edits.
 
 What it measures, in one run:
 
@@ -51,9 +54,12 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
+if not __package__:  # run as a file: `scripts` is not importable from here
+    sys.exit("Run the benchmark from the repository's root as a module: python -m benchmarks.bench (or make bench).")
+from scripts import nbtools  # noqa: E402
+from scripts.nbtools import FOLDERS, ROOT, THREAD_VARIABLES, cpu_model, load_average  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-FOLDERS = ("notebooks", "solutions", "exercises")
 
 BATCH = 128
 MODELS = {
@@ -93,20 +99,6 @@ def blas_info() -> dict:
                     "kernel": pool.get("architecture"), "threads": pool.get("num_threads"),
                     "threading": pool.get("threading_layer"), "file": Path(pool.get("filepath", "")).name}
     return {"threads": os.cpu_count(), "note": "no BLAS thread pool found by threadpoolctl"}
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def load_average():
-    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
 
 
 def machine() -> dict:
@@ -331,12 +323,9 @@ def torch_blas(torch) -> str:
     return f"{m.group(1) if m else '?'}" + (f", CPU capability {cap.group(1)}" if cap else "")
 
 
-THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-
-
 def run_worker(kind: str, *extra, threads: int | None = None, timeout: float = 1800) -> dict:
     """Run one measurement in a fresh interpreter; ``threads`` sets the BLAS/OpenMP thread variables."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, *map(str, extra)]
+    cmd = [sys.executable, "-m", "benchmarks.bench", "--worker", kind, *map(str, extra)]   # from ROOT
     env = dict(os.environ)
     if threads is not None:
         cmd += ["--threads", str(threads)]
@@ -349,47 +338,25 @@ def run_worker(kind: str, *extra, threads: int | None = None, timeout: float = 1
 
 # ------------------------------------------------------------------------------ the course
 
-CPU_PROBE = """\
-import json as _json, resource as _resource
-_s, _k = _resource.getrusage(_resource.RUSAGE_SELF), _resource.getrusage(_resource.RUSAGE_CHILDREN)
-print("CPU_SECONDS", _json.dumps(_s.ru_utime + _s.ru_stime + _k.ru_utime + _k.ru_stime))
-"""
-
-
 def run_notebook(path: Path, timeout: int = 900) -> dict:
-    """Execute a copy of ``path`` (in memory; the file is never written) in a fresh kernel.
-
-    As scripts/run_notebooks.py does: ``nbclient`` with the notebook's folder as working
-    directory; the wall time includes starting the kernel. One extra cell at the end reports the
-    kernel's own CPU time, which depends much less than the wall time on other load.
-    """
+    """Execute a copy of ``path`` (in memory; the file is never written) in a fresh kernel, with
+    ``make times``'s runner (``nbtools.execute``): the notebook's folder as working directory, the
+    wall time including the kernel's start, and the kernel's own CPU time, which depends much less
+    than the wall time on other load."""
     import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
 
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(CPU_PROBE))
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
-    t0 = time.perf_counter()
+    run = nbtools.execute(nbformat.read(path, as_version=4), path.parent, timeout)
     error = None
-    try:
-        client.execute()
-    except CellExecutionError as e:
-        error = str(e).strip().splitlines()[-1][:200] if str(e).strip() else type(e).__name__
-    wall = time.perf_counter() - t0
-    cpu = None
-    if error is None:
-        text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
-        m = re.search(r"CPU_SECONDS ([\d.eE+-]+)", text)
-        cpu = float(m.group(1)) if m else None
-    return {"path": path.relative_to(ROOT).as_posix(), "seconds": wall, "cpu_seconds": cpu, "error": error}
+    if run.error is not None:
+        text = str(run.error).strip()
+        error = text.splitlines()[-1][:200] if text else type(run.error).__name__
+    return {"path": path.relative_to(ROOT).as_posix(), "seconds": run.seconds, "cpu_seconds": run.cpu_seconds,
+            "error": error}
 
 
 def course_times(verbose=True) -> list[dict]:
-    paths = sorted(p for f in FOLDERS for p in (ROOT / f).glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     rows = []
-    for p in paths:
+    for p in nbtools.all_notebooks():
         r = run_notebook(p)
         rows.append(r)
         if verbose:
@@ -425,7 +392,7 @@ def report(res: dict) -> str:
     lines = [
         "# Benchmark results",
         "",
-        "Regenerate with `make bench` (or `python benchmarks/bench.py`); everything below is written by "
+        "Regenerate with `make bench` (or `python -m benchmarks.bench`); everything below is written by "
         "[bench.py](bench.py) from one run. What is measured and how: the docstring of bench.py.",
         "",
         f"Run on {res['date']}, in {res['wall_seconds']:.0f} s.",

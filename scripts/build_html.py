@@ -53,8 +53,9 @@ import nbformat
 from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert.exporters import HTMLExporter
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_OUT = REPO / "_build" / "html"
+from nbtools import ROOT, expand
+
+DEFAULT_OUT = ROOT / "_build" / "html"
 
 # The lab template minus everything it would fetch from a CDN.
 TEMPLATE = r"""{%- extends 'index.html.j2' -%}
@@ -292,8 +293,8 @@ def rewrite_links(body: str, notebook: Path, page: Path, pages_of: dict[Path, Pa
     def one(m: re.Match) -> str:
         target = (notebook.parent / m.group(1)).resolve()
         if target.suffix.lower() == ".md" and docs is not None and out is not None and target.is_file() \
-                and target.is_relative_to(REPO):
-            docs.setdefault(target, out / target.relative_to(REPO).with_suffix(".html"))
+                and target.is_relative_to(ROOT):
+            docs.setdefault(target, out / target.relative_to(ROOT).with_suffix(".html"))
             dest = docs[target]
         elif target in pages_of:
             dest = pages_of[target]
@@ -380,22 +381,9 @@ def build(paths: list[Path], out: Path, unresolved: list[str] | None = None) -> 
     return pages, failed
 
 
-def expand(args: list[str]) -> list[Path]:
-    paths = []
-    for a in args:
-        p = Path(a)
-        if p.is_dir():
-            paths += sorted(q for q in p.glob("*.ipynb") if ".ipynb_checkpoints" not in q.parts)
-        elif p.suffix == ".ipynb" and p.is_file():
-            paths.append(p)
-        else:
-            raise SystemExit(f"build_html.py: {a!r} is neither a folder nor a notebook file")
-    return paths
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebooks", nargs="*", default=[str(REPO / folder) for folder in GROUPS],
+    parser.add_argument("notebooks", nargs="*", default=[str(ROOT / folder) for folder in GROUPS],
                         help="notebook files or folders (default: notebooks/, exercises/, solutions/)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: _build/html)")
     parser.add_argument("--allow-unconverted", action="store_true",

@@ -31,8 +31,10 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-NOTEBOOK = REPO / "notebooks" / "00_start_here.ipynb"
+import nbtools
+from nbtools import ROOT, THREAD_VARIABLES
+
+NOTEBOOK = ROOT / "notebooks" / "00_start_here.ipynb"
 MIN_PYTHON = (3, 11)
 # import name -> distribution name, for the packages the lessons import
 PACKAGES = {"numpy": "numpy", "matplotlib": "matplotlib", "ipywidgets": "ipywidgets", "sympy": "sympy",
@@ -64,7 +66,7 @@ def check_python(version: tuple[int, ...] = tuple(sys.version_info[:3])) -> str:
 
 def _lower_bounds() -> dict[str, str]:
     """pyproject.toml's lower bounds of the runtime dependencies, {name: '1.24'} (regex: no tomllib on 3.10)."""
-    path = REPO / "pyproject.toml"
+    path = ROOT / "pyproject.toml"
     if not path.is_file():
         return {}
     block = re.search(r"^dependencies\s*=\s*\[(.*?)\]", path.read_text(encoding="utf-8"), re.M | re.S)
@@ -151,27 +153,18 @@ def check_notebook(path: Path = NOTEBOOK, timeout: int = 120) -> str:
     if not path.is_file():
         raise Problem(f"{path} is missing.", "restore it: `git checkout -- notebooks/` in the repository's folder.")
     import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+    from nbclient.exceptions import CellTimeoutError
 
     nb = nbformat.read(path, as_version=4)
     # notebook 00 imports numpy, matplotlib and aelib; the later lessons' packages too, for real
-    nb.cells.append(nbformat.v4.new_code_cell(
-        "import sympy, ipywidgets, time  # added by the set-up check\nprint(f'{time.process_time():.1f}')"))
-    client = NotebookClient(nb, km=_this_python_kernel(), timeout=timeout,
-                            resources={"metadata": {"path": str(path.parent)}})
-    t0 = time.perf_counter()
+    nb.cells.append(nbformat.v4.new_code_cell("import sympy, ipywidgets  # added by the set-up check"))
     env_backend = os.environ.pop("MPLBACKEND", None)  # the kernel picks its inline backend itself
     kernel_log = tempfile.TemporaryFile(mode="w+")     # the kernel's own chatter stays off the one line
     try:
         # one BLAS thread: notebook 00's products are small, and two threads stall on a busy machine
-        one_thread = {var: "1" for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-        client.execute(stderr=kernel_log, env={**os.environ, **one_thread})
-    except CellExecutionError as e:
-        error = f"{e.ename}: {e.evalue}" if getattr(e, "ename", None) else "a cell raised an error"
-        raise Problem(f"{path.name} failed: {error}.",
-                      "run the notebook in JupyterLab to see the cell; `--verbose` prints the traceback here.",
-                      details=re.sub(r"\x1b\[[0-9;]*m", "", str(e))) from None
+        one_thread = {var: "1" for var in THREAD_VARIABLES}
+        run = nbtools.execute(nb, path.parent, timeout, km=_this_python_kernel(), stderr=kernel_log,
+                              env={**os.environ, **one_thread})
     except CellTimeoutError:
         raise Problem(f"{path.name} did not finish within {timeout} s.",
                       "close other programs (or other kernels) and try again; on a shared hub, try later.") from None
@@ -184,10 +177,14 @@ def check_notebook(path: Path = NOTEBOOK, timeout: int = 120) -> str:
         kernel_log.close()
         if env_backend is not None:
             os.environ["MPLBACKEND"] = env_backend
-    seconds = time.perf_counter() - t0
-    last = nb.cells[-1].get("outputs", [])
-    cpu = "".join(o.get("text", "") for o in last if o.get("name") == "stdout").strip()
-    return f"{path.name} ran in {seconds:.0f} s" + (f" (kernel CPU {cpu} s)" if re.fullmatch(r"\d+\.\d", cpu) else "")
+    if run.error is not None:
+        e = run.error
+        error = f"{e.ename}: {e.evalue}" if getattr(e, "ename", None) else "a cell raised an error"
+        raise Problem(f"{path.name} failed: {error}.",
+                      "run the notebook in JupyterLab to see the cell; `--verbose` prints the traceback here.",
+                      details=re.sub(r"\x1b\[[0-9;]*m", "", str(e)))
+    cpu = f" (kernel CPU {run.cpu_seconds:.1f} s)" if run.cpu_seconds is not None else ""
+    return f"{path.name} ran in {run.seconds:.0f} s" + cpu
 
 
 def kernel_note() -> str:

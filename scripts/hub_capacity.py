@@ -33,11 +33,10 @@ import math
 import re
 import statistics
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from nbtools import GUIDE, ROOT
+
 RESULTS = ROOT / "hub" / "capacity.json"
-GUIDE = ROOT / "INSTRUCTORS.md"
 
 RUNS_PER_LESSON = 3
 BURST_SECONDS = 60

@@ -29,9 +29,10 @@ import sys
 import venv
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-OUT = REPO / "constraints" / "tested.txt"
-SCRATCH = REPO / "build" / "constraints-venv"
+from nbtools import ROOT
+
+OUT = ROOT / "constraints" / "tested.txt"
+SCRATCH = ROOT / "build" / "constraints-venv"
 EXTRAS = ("test", "instructor")
 MATRIX = ("3.11", "3.12")  # .github/workflows/notebooks.yml
 
@@ -91,7 +92,7 @@ def requirements() -> list[str]:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib
-    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     lines = list(project["dependencies"])
     for extra in EXTRAS:
         lines += project.get("optional-dependencies", {}).get(extra, [])
@@ -129,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         venv.EnvBuilder(with_pip=True, clear=True).create(SCRATCH)
         python = str(SCRATCH / ("Scripts" if sys.platform == "win32" else "bin") / "python")
-        subprocess.run([python, "-m", "pip", "install", "--quiet", f".[{','.join(EXTRAS)}]"], cwd=REPO, check=True)
+        subprocess.run([python, "-m", "pip", "install", "--quiet", f".[{','.join(EXTRAS)}]"], cwd=ROOT, check=True)
         how = ""
     version = subprocess.run([python, "-c", "import platform; print(platform.python_version())"],
                              capture_output=True, text=True, check=True).stdout.strip()

@@ -42,6 +42,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nbtools import cpu_model
+
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = REPO / "hub" / "jupyterhub_config.py"
 COURSE_DIR = "autoencoders-course"  # the folder nbgitpuller pulls the course into, in each home
@@ -135,16 +137,8 @@ def free_port() -> int:
 
 def machine() -> dict:
     """The machine the measurement ran on: CPU model, cores, memory, load."""
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     import psutil
-    return {"cpu_model": model, "cpus": os.cpu_count(),
+    return {"cpu_model": cpu_model(), "cpus": os.cpu_count(),
             "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
             "system": f"{os.uname().sysname} {os.uname().machine}"}
 

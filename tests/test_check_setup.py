@@ -7,7 +7,6 @@ first on ``PYTHONPATH``. Each must give exactly one line that names the problem 
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -17,13 +16,11 @@ import time
 import warnings
 from pathlib import Path
 
+import check_setup
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "check_setup.py"
-spec = importlib.util.spec_from_file_location("check_setup", SCRIPT)
-check_setup = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(check_setup)
 
 
 def run_check(*front_of_path: Path, timeout: float = 120) -> tuple[subprocess.CompletedProcess, float]:

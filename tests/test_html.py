@@ -10,20 +10,15 @@ check can fail.
 """
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("latex2mathml", reason="latex2mathml is in the 'instructor' extra: pip install -e '.[instructor]'")
+import build_html  # noqa: E402  (after the skip: it needs latex2mathml)
 
 REPO = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("build_html", REPO / "scripts" / "build_html.py")
-build_html = importlib.util.module_from_spec(spec)
-sys.modules["build_html"] = build_html  # dataclasses look their module up there
-spec.loader.exec_module(build_html)
 
 LESSONS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))[:2]
 # lesson 03 has a heading with maths ("## 2. One output pixel: where $z - x$ comes from")

@@ -18,11 +18,13 @@ from pathlib import Path
 
 import hub_capacity
 import pytest
+from guide_helpers import fail_unless_the_same
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "INSTRUCTORS.md"
 RESULTS = REPO / "hub" / "capacity.json"
 CONFIG = REPO / "hub" / "jupyterhub_config.py"
+
 
 @pytest.fixture(scope="module")
 def data():
@@ -31,14 +33,9 @@ def data():
 
 def test_the_capacity_table_is_exactly_what_the_measurement_gives(data):
     text = GUIDE.read_text(encoding="utf-8")
-    rendered = hub_capacity.render_guide(text, data)
-    if rendered != text:
-        import difflib
-        diff = "\n".join(difflib.unified_diff(text.splitlines(), rendered.splitlines(), "INSTRUCTORS.md",
-                                              "rendered from hub/capacity.json", lineterm="", n=0))
-        pytest.fail("INSTRUCTORS.md's hub capacity block differs from hub/capacity.json; run "
-                    f"`python scripts/hub_capacity.py` (or `make hub-capacity` to measure again):\n{diff[:3000]}",
-                    pytrace=False)
+    fail_unless_the_same(text, hub_capacity.render_guide(text, data), "INSTRUCTORS.md's hub capacity block",
+                         "hub/capacity.json",
+                         "run `python scripts/hub_capacity.py` (or `make hub-capacity` to measure again)")
     assert text.count("<!-- BEGIN hub-capacity") == 1 and text.count("<!-- END hub-capacity -->") == 1
 
 

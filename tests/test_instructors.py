@@ -15,10 +15,12 @@ from pathlib import Path
 
 import measure_times
 import pytest
+from guide_helpers import fail_unless_the_same
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "INSTRUCTORS.md"
 TIMES = REPO / "INSTRUCTORS-times.json"
+
 
 @pytest.fixture(scope="module")
 def data():
@@ -27,13 +29,8 @@ def data():
 
 def test_the_guide_tables_are_exactly_what_the_measurements_give(data):
     text = GUIDE.read_text(encoding="utf-8")
-    rendered = measure_times.render_guide(text, data)
-    if rendered != text:
-        import difflib
-        diff = "\n".join(difflib.unified_diff(text.splitlines(), rendered.splitlines(), "INSTRUCTORS.md",
-                                              "rendered from INSTRUCTORS-times.json", lineterm="", n=0))
-        pytest.fail("INSTRUCTORS.md's generated parts differ from INSTRUCTORS-times.json; run `make times` "
-                    f"(or scripts/measure_times.py --render-only):\n{diff[:3000]}", pytrace=False)
+    fail_unless_the_same(text, measure_times.render_guide(text, data), "INSTRUCTORS.md's generated parts",
+                         "INSTRUCTORS-times.json", "run `make times` (or scripts/measure_times.py --render-only)")
     for name in ["times-table", "plan-3h", "plan-day"]:
         assert f"<!-- BEGIN GENERATED {name}" in text and f"<!-- END GENERATED {name} -->" in text
 

@@ -27,9 +27,11 @@ PACKAGE = ROOT / "aelib"
 # the package, so `import aelib` cannot load them.
 LAYERS = [
     ("checks of input, process settings", ["aelib._validate", "aelib._env"]),
-    ("formulas and data", ["aelib.activations", "aelib.losses", "aelib.noise", "aelib.optim", "aelib.penalties",
+    ("fast paths of formulas (numpy only; aelib/fast.py)", ["aelib.fast"]),
+    ("formulas and data", ["aelib.activations", "aelib.noise", "aelib.optim", "aelib.penalties",
                            "aelib.datasets", "aelib.metrics", "aelib.pca"]),
-    ("dense layers, and what uses formulas or data", ["aelib.layers", "aelib.maximize", "aelib.anomaly"]),
+    ("dense layers, losses, and what else uses formulas or data", ["aelib.layers", "aelib.losses", "aelib.maximize",
+                                                                    "aelib.anomaly"]),
     ("the training loop and the gradient check (the model protocol only)", ["aelib.train", "aelib.gradcheck"]),
     ("the models", ["aelib.model"]),
     ("models built on Model", ["aelib.vae", "aelib.probe", "aelib.stacked"]),
@@ -123,14 +125,15 @@ def test_the_check_reports_an_upward_import_naming_module_line_and_layers():
     assert len(errors) == 1
     e = errors[0]
     assert e.startswith("aelib._validate:6: aelib._validate (layer 0, checks of input")
-    assert "imports aelib.model (layer 4, the models): an import upward" in e
+    assert f"imports aelib.model (layer {layer_of('aelib.model')[0]}, the models): an import upward" in e
 
 
 @pytest.mark.parametrize("module, source, line, target, way", [
     ("aelib.layers", "from . import train\n", 1, "aelib.train", "upward"),              # a module by `from . import`
     ("aelib.train", "import numpy\nimport aelib.model as m\n", 2, "aelib.model", "upward"),   # absolute import
     ("aelib.model", "def fit():\n    from .probe import SoftmaxRegression\n", 2, "aelib.probe", "upward"),
-    ("aelib.activations", "from .losses import get_loss\n", 1, "aelib.losses", "sideways"),
+    ("aelib.activations", "from .noise import masking\n", 1, "aelib.noise", "sideways"),
+    ("aelib.fast", "from .losses import get_loss\n", 1, "aelib.losses", "upward"),       # a fast path needs no formula module
     ("aelib.checks.framework", "from ..checks import lesson08\n", 1, "aelib.checks.lesson08", "upward"),
     ("aelib.model", "import aelib.viz\n", 1, "aelib.viz", "upward"),                  # plotting below the package
 ])

@@ -9,12 +9,14 @@ Importing aelib loads numpy only; plotting (``aelib.viz``), symbolic maths (``ae
 and widgets (``aelib.widgets``) are imported on demand.
 
 The modules are layered, each importing only from the layers below it (``tests/test_layering.py``
-holds the list): ``_validate`` -> formulas (``activations``, ``losses``, ``noise``, ``optim``,
-``penalties``, ``datasets``, ...) -> ``layers`` -> ``train`` and ``gradcheck``, which use only a
+holds the list): ``_validate`` -> ``fast`` (the optimised versions of a few formulas, each beside
+nothing else and tested equal to its reference) -> formulas (``activations``, ``noise``, ``optim``,
+``penalties``, ``datasets``, ...) -> ``layers`` and ``losses`` -> ``train`` and ``gradcheck``, which use only a
 model's protocol (``prepare``, ``objective``, ``objective_and_grads``; see :class:`aelib.model.Model`)
 -> ``model`` -> ``vae``, ``probe``, ``stacked`` -> this package -> ``viz``, ``widgets``, ``symbolic``
 -> ``claims`` -> ``checks``.
 """
+from . import fast
 from ._env import use_writable_matplotlib_dir as _use_writable_matplotlib_dir
 from .activations import ACTIVATIONS, Activation, get_activation, register
 from .datasets import bars, load_digits, xor

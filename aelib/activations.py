@@ -87,16 +87,15 @@ def get_activation(name, owner: str = "", param: str = "activation") -> Activati
 # ---- the functions -------------------------------------------------------------------------
 # Each forward is written beside its local derivative, as in micrograd.
 
-def _sigmoid(a):
+def sigmoid(a):
+    r""":math:`σ(a) = 1 / (1 + e^{-a})`, elementwise; float32 stays float32.
+
+    For ``a`` below about -88 (float32) ``e^{-a}`` overflows to ``inf`` and ``1 / inf = 0``, the
+    right limit, so that overflow is expected and not reported.
+    """
     a = np.asarray(a)
-    # numerically stable for large |a| and keeps the input dtype (float32 stays float32)
-    out = np.empty_like(a, dtype=np.result_type(a, np.float32))
-    np.negative(a, out=out)
-    with np.errstate(over="ignore"):   # exp(-a) = inf for a << 0 gives the right limit 0
-        np.exp(out, out=out)
-    out += 1
-    np.divide(1, out, out=out)         # faster than np.reciprocal for float32
-    return out
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-a))
 
 
 def _sigmoid_inv(h):
@@ -125,7 +124,7 @@ register(Activation(
     inverse=lambda h: h, inverse_domain=(-np.inf, np.inf), formula="a"))
 
 register(Activation(
-    "sigmoid", f=_sigmoid, df=lambda a, h: h * (1 - h),
+    "sigmoid", f=sigmoid, df=lambda a, h: h * (1 - h),
     output_range=(0.0, 1.0), latex=r"\sigma(a) = \frac{1}{1 + e^{-a}}",
     inverse=_sigmoid_inv, inverse_domain=(0.0, 1.0), formula="1 / (1 + exp(-a))"))
 
@@ -153,6 +152,6 @@ register(Activation(
     inverse=_elu_inv, inverse_domain=(-ELU_ALPHA, np.inf), formula="a if a > 0 else exp(a) - 1"))
 
 register(Activation(
-    "softplus", f=_softplus, df=lambda a, h: _sigmoid(a),
+    "softplus", f=_softplus, df=lambda a, h: sigmoid(a),
     output_range=(0.0, np.inf), latex=r"\mathrm{softplus}(a) = \log(1 + e^{a})",
     inverse=_softplus_inv, inverse_domain=(0.0, np.inf), formula="log(1 + exp(a))"))

@@ -21,24 +21,16 @@ K_BLOCK = {np.dtype(np.float32): 448, np.dtype(np.float64): 384}
 
 
 def matmul(A, B):
-    """``A @ B``, with the same bits whatever the number of BLAS threads (float32).
+    """``A @ B``, with the same bits whatever the number of BLAS threads.
 
-    Why: OpenBLAS cuts a long inner dimension ``K`` into pieces and adds the partial products;
-    its one-thread and multi-thread code cut ``K`` at different places, so the last bits of a
-    product depend on the thread count. Training amplifies those bits, and a notebook would then
-    print other numbers on a laptop with another core count. Measured with OpenBLAS 0.3.31
-    (numpy's wheel, SkylakeX kernels): a float32 product comes out the same with 1 and 2 threads
-    for every ``K <= 448``, and not for ``K = 784`` (a digit), 500 or 1000. So longer products
-    are cut here into pieces of at most that length, as equal as possible (784 = 392 + 392), at
-    fixed places, and the pieces are added in a fixed order:
-    ``A[:, :392] @ B[:392] + A[:, 392:] @ B[392:]``. In float32, the training dtype, this makes
-    every product of the models thread-independent; the price is one more BLAS call per long
-    product (a few % of a 784-128-784 epoch; benchmarks/RESULTS.md).
-
-    float64 products are cut the same way (at 384), but that is not enough there: OpenBLAS's
-    float64 kernels also give thread-dependent bits for some output widths (measured: 250, 300
-    or 500 columns, even with ``K = 100``). The course's float64 runs (gradient checks, lessons
-    01 and 03) use shapes that came out the same.
+    OpenBLAS cuts a long inner dimension ``K`` into pieces and adds the partial products at
+    places that depend on its thread count, so the last bits of ``A @ B`` (and, amplified by
+    training, a notebook's printed numbers) would depend on the learner's core count. Here a
+    product whose ``K`` exceeds ``K_BLOCK`` (448 in float32: numpy's OpenBLAS gives the same bits
+    with 1 and 2 threads for every ``K`` up to that, and not for 784; tests/blas_threads.py) is cut at fixed places into equal pieces (784 = 392 + 392), added in a
+    fixed order: ``A[:, :392] @ B[:392] + A[:, 392:] @ B[392:]``. The price is one more BLAS call
+    per long product (measured in benchmarks/RESULTS.md). float64 is cut too (at 384), but its
+    kernels also vary with the output width, so only the shapes the course uses were checked.
     """
     K = A.shape[-1]
     limit = K_BLOCK.get(np.result_type(A, B), 256)            # other dtypes: a safe guess

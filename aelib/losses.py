@@ -26,7 +26,9 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from . import fast
 from ._validate import check_choice
+from .activations import sigmoid
 
 
 def _eps(z) -> float:
@@ -71,64 +73,30 @@ def cross_entropy_grad(z, x):
     return (zc - x) / (zc * (1 - zc)) / _batch(z)
 
 
-LOG2 = float(np.log(2.0))
-
-
-def _sum_log_1_to_2(u) -> float:
-    r""":math:`\sum \log u` for an array ``u`` with values in ``[1, 2]``, overwriting ``u``.
-
-    ``log`` is the expensive part of the loss, so it is taken once per 64 numbers:
-    :math:`\sum_i \log u_i = \log \prod_i u_i`, and a product of 64 numbers in [1, 2] is at
-    most :math:`2^{64}`, far inside float32's range (about :math:`2^{128}`). The products are
-    formed by halving: rows ``0..31`` times rows ``32..63``, then ``0..15`` times ``16..31``, ...
-    (six in-place multiplies; the leftover ``size mod 64`` numbers get their own logs).
-    """
-    v = u.reshape(-1)
-    k = v.size - v.size % 64
-    total = float(np.log(v[k:]).sum()) if k < v.size else 0.0
-    if k:
-        p = v[:k].reshape(64, -1)                # (64, size // 64)
-        rows = 64
-        while rows > 1:
-            rows //= 2
-            np.multiply(p[:rows], p[rows:2 * rows], out=p[:rows])
-        total += float(np.log(p[0]).sum())
-    return total
-
-
 def cross_entropy_from_logits(a, x, grad: bool = False):
-    r"""Cross-entropy of ``z = σ(a)``: mean over the batch of :math:`\sum_k \mathrm{softplus}(a_k) - x_k a_k`.
+    r"""Cross-entropy of ``z = σ(a)`` from the logits ``a``: mean over the batch of
+    :math:`\sum_k \mathrm{softplus}(a_k) - x_k a_k`; with ``grad=True`` also
+    :math:`\partial L / \partial A = (σ(A) - X) / B`.
 
-    With ``grad=True`` also returns :math:`\partial L / \partial A = (σ(A) - X) / B` (the
-    sigmoid's derivative cancels): the whole output head of a sigmoid layer in one pass, which
-    runs on every training batch. Everything comes from :math:`τ = \tanh(a/2)`:
+    Why this is the cross-entropy: with :math:`z = σ(a)`, :math:`\log z = -\mathrm{softplus}(-a)`
+    and :math:`\log(1 - z) = -\mathrm{softplus}(a)`, so
+    :math:`-[x \log z + (1 - x) \log(1 - z)] = \mathrm{softplus}(a) - x a` (using
+    :math:`\mathrm{softplus}(a) - \mathrm{softplus}(-a) = a`). No log of a number near 0 is taken,
+    so the value is finite for any ``a``, and the sigmoid's derivative cancels in the gradient
+    (notebook 03 derives it). softplus is computed in its stable form
+    :math:`\mathrm{softplus}(a) = \max(a, 0) + \log(1 + e^{-|a|})`, which only ever raises ``e``
+    to a power <= 0 (``np.log(1 + np.exp(a))`` overflows to ``inf`` above ``a = 88`` in float32).
 
-    .. math::
-        σ(a) = \tfrac{1}{2}(1 + τ), \qquad
-        \mathrm{softplus}(a) = \max(a, 0) + \log(1 + e^{-|a|})
-                             = \tfrac{1}{2}(a + |a|) + \log 2 - \log(1 + |τ|)
-
-    (because :math:`1 + e^{-|a|} = 1 / σ(|a|) = 2 / (1 + |τ|)`). Nothing overflows for any ``a``,
-    and each term is accurate to about the dtype's rounding (for ``|a| > 17`` float32's τ is
-    exactly ±1 and the term ``log(1 + e^{-|a|}) < 4e-8`` counts as 0). :math:`\sum \log(1 + |τ|)` is summed by :func:`_sum_log_1_to_2`. One ``tanh``
-    and one log per 64 numbers replace the ``exp``, ``log1p`` and sigmoid of the direct form,
-    about twice as fast (``np.logaddexp(0, a)`` is about 10x slower still).
+    This is the reference. Training uses :func:`aelib.fast.cross_entropy_from_logits`, the same
+    numbers computed another way (tested equal in tests/test_fast.py); the registry below picks it.
     """
     B = _batch(a)
-    t = np.multiply(a, 0.5)                      # (batch, n_visible)  a / 2
-    np.tanh(t, out=t)                            # τ = tanh(a/2), σ(a) = (1 + τ) / 2
-    w = np.multiply(x, 2, dtype=t.dtype)         # (batch, n_visible); integer targets must not wrap
-    w -= 1                                       # 2x - 1
-    if grad:
-        dA = np.subtract(t, w)                   # τ - (2x - 1) = 2 (σ(a) - x)
-        dA *= 0.5 / B                            # (σ(a) - x) / B
-    np.abs(t, out=t)
-    t += 1                                       # 1 + |τ|, in [1, 2]
-    sum_log = _sum_log_1_to_2(t)
-    np.abs(a, out=t)                             # |a|
-    # Σ softplus(a) - x a = Σ |a|/2 + (1/2 - x) a + log 2 - log(1 + |τ|)
-    value = (0.5 * float(t.sum()) - 0.5 * float(np.vdot(w, a)) + a.size * LOG2 - sum_log) / B
-    return (value, dA) if grad else value
+    x = np.asarray(x, dtype=np.result_type(a, np.float32))      # integer targets: no integer arithmetic
+    softplus = np.maximum(a, 0) + np.log1p(np.exp(-np.abs(a)))   # (batch, n_visible)
+    value = float(np.sum(softplus - x * a)) / B                 # Σ softplus(a) - x a, per example
+    if not grad:
+        return value
+    return value, (sigmoid(a) - x) / B                          # dL/dA: (batch, n_visible)
 
 
 @dataclass(frozen=True)
@@ -142,7 +110,8 @@ class Loss:
     z_range: Optional[tuple] = None      # outputs must lie in this open interval
     x_range: Optional[tuple] = None      # targets must lie in this closed interval
     # For a sigmoid output layer: value_from_logits(a, x) -> loss, and
-    # value_from_logits(a, x, grad=True) -> (loss, dL/dA), from the pre-activation a.
+    # value_from_logits(a, x, grad=True) -> (loss, dL/dA), from the pre-activation a
+    # (registered through aelib.fast.choose: the reference, or its tested fast version).
     value_from_logits: Optional[Callable] = None
 
     def __call__(self, z, x) -> float:
@@ -160,7 +129,8 @@ LOSSES: dict[str, Loss] = {
         "cross_entropy", cross_entropy, cross_entropy_grad,
         latex=r"-\sum_k \left[x_k \log z_k + (1 - x_k) \log(1 - z_k)\right]",
         units="cross-entropy per example in nats (summed over pixels)",
-        z_range=(0.0, 1.0), x_range=(0.0, 1.0), value_from_logits=cross_entropy_from_logits),
+        z_range=(0.0, 1.0), x_range=(0.0, 1.0),
+        value_from_logits=fast.choose(cross_entropy_from_logits, fast.cross_entropy_from_logits)),
 }
 
 

@@ -47,7 +47,8 @@ COPY = ["aelib", "tests", "pyproject.toml"]
 T_CORE = ["tests/test_oracles.py", "tests/test_core.py"]
 TESTS = {
     "activations": T_CORE,
-    "losses": T_CORE,
+    "losses": T_CORE + ["tests/test_fast.py"],
+    "fast": T_CORE + ["tests/test_fast.py"],
     "layers": T_CORE,
     "model": T_CORE + ["tests/test_errors.py"],
     "optim": T_CORE,
@@ -59,7 +60,7 @@ TESTS = {
     "widgets": ["tests/test_widgets.py"],
     "viz": ["tests/test_viz.py"],
 }
-CORE = ("activations", "losses", "layers", "model", "optim", "train", "noise", "pca", "datasets")
+CORE = ("activations", "losses", "fast", "layers", "model", "optim", "train", "noise", "pca", "datasets")
 
 
 @dataclass

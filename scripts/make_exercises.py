@@ -26,9 +26,10 @@ The generator replaces each marked region:
 
 Cells that change lose their outputs and execution counts; every other cell keeps its source,
 type, id and metadata. The notebook metadata is normalised as ``make record`` does
-(``nbtools.normalise``), and files are written by nbformat with sorted keys, so regenerating gives the same bytes. Unless
-``--no-run`` is given, each learner copy is then executed in a fresh kernel and saved with its
-outputs (the "not answered yet" lines), so that nbval can check it as committed.
+(``nbtools.normalise``), and files are written by nbformat with sorted keys, so regenerating
+gives the same bytes. Unless ``--no-run`` is given, each learner copy is then executed in a fresh
+kernel and saved with its outputs (``nbtools.record``: the "not answered yet" lines), so that
+nbval can check it as committed.
 """
 from __future__ import annotations
 

@@ -6,9 +6,9 @@
 
 Each notebook runs with its own folder as working directory, as in JupyterLab (``nbtools.record``).
 An argument that is neither a folder nor a notebook file stops the script before anything runs.
-The saved file is normalised so that re-recording an unchanged notebook gives no diff: execution-timing
-metadata is dropped and the notebook metadata is reduced to a fixed kernelspec and language.
-Prints each notebook's run time. Exit status 1 if any notebook raised an error in a cell
+The saved file is normalised so that re-recording an unchanged notebook gives no diff: execution
+timing metadata is dropped and the notebook metadata is reduced to a fixed kernelspec and
+language. Prints each notebook's run time. Exit status 1 if any notebook raised an error in a cell
 that is not tagged ``raises-exception``.
 """
 from __future__ import annotations

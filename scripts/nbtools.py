@@ -155,10 +155,10 @@ def execute(nb, folder: Path, timeout: int = 900, km=None, **kernel_options) -> 
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    nb.cells.append(nbformat.v4.new_code_cell(CPU_PROBE))
     client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(folder)}})
     error = None
+    nb.cells.append(nbformat.v4.new_code_cell(CPU_PROBE))
     t0 = time.perf_counter()
     try:
         client.execute(**kernel_options)

@@ -2,8 +2,18 @@
 from __future__ import annotations
 
 import difflib
+import json
+from pathlib import Path
 
 import pytest
+
+
+def json_fixture(path: Path):
+    """A module-scoped fixture ``data``: the measurement file at ``path``, read once."""
+    @pytest.fixture(scope="module")
+    def data():
+        return json.loads(path.read_text(encoding="utf-8"))
+    return data
 
 
 def fail_unless_the_same(text: str, rendered: str, what: str, source: str, fix: str) -> None:

@@ -11,14 +11,12 @@ recommends.
 from __future__ import annotations
 
 import copy
-import json
 import math
 import re
 from pathlib import Path
 
 import hub_capacity
-import pytest
-from guide_helpers import fail_unless_the_same
+from guide_helpers import fail_unless_the_same, json_fixture
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "INSTRUCTORS.md"
@@ -26,9 +24,7 @@ RESULTS = REPO / "hub" / "capacity.json"
 CONFIG = REPO / "hub" / "jupyterhub_config.py"
 
 
-@pytest.fixture(scope="module")
-def data():
-    return json.loads(RESULTS.read_text(encoding="utf-8"))
+data = json_fixture(RESULTS)
 
 
 def test_the_capacity_table_is_exactly_what_the_measurement_gives(data):

@@ -15,16 +15,14 @@ from pathlib import Path
 
 import measure_times
 import pytest
-from guide_helpers import fail_unless_the_same
+from guide_helpers import fail_unless_the_same, json_fixture
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "INSTRUCTORS.md"
 TIMES = REPO / "INSTRUCTORS-times.json"
 
 
-@pytest.fixture(scope="module")
-def data():
-    return json.loads(TIMES.read_text(encoding="utf-8"))
+data = json_fixture(TIMES)
 
 
 def test_the_guide_tables_are_exactly_what_the_measurements_give(data):

@@ -74,7 +74,7 @@ class Model:
         """
         L = self._check_loss(loss)
         X = self._input(X, names[0])
-        T = self._target(target, X, L, names[1])
+        T = self._target(target, X, L, names[1], names[0])
         return X, T, L
 
     def objective(self, X, T, L: Loss) -> float:
@@ -90,18 +90,19 @@ class Model:
     def _input(self, X, name="X"):
         return v.check_array(X, name, type(self).__name__, ndim=2, n_cols=self.n_in, dtype=self.dtype)
 
-    def _target(self, T, X, loss: Loss, name="target"):
+    def _target(self, T, X, loss: Loss, name="target", x_name="X"):
         if T is None:
             if self.n_out != self.n_in:
                 raise ValueError(f"The '{name}' parameter of {type(self).__name__} must be an array with "
                                  f"{self.n_out} columns (the outputs cannot be compared with the {self.n_in} "
                                  f"input columns). Got None instead.")
             T = X
+            name = x_name                      # X is the target: a range error is about X
         else:
             T = v.check_array(T, name, type(self).__name__, ndim=2, n_cols=self.n_out, dtype=self.dtype)
             if T.shape[0] != X.shape[0]:
                 raise ValueError(f"The '{name}' parameter of {type(self).__name__} must have one row per "
-                                 f"row of X ({X.shape[0]}). Got {T.shape[0]} rows instead.")
+                                 f"row of {x_name} ({X.shape[0]}). Got {T.shape[0]} rows instead.")
         self._check_target_range(T, loss, name)
         return T
 

@@ -135,12 +135,12 @@ class SoftmaxRegression(Model):
         v.check_choice(loss, "loss", ("softmax_cross_entropy",), type(self).__name__)
         return SOFTMAX_CROSS_ENTROPY
 
-    def _target(self, T, X, loss, name="target"):
+    def _target(self, T, X, loss, name="target", x_name="X"):
         if T is None:
             raise ValueError(f"The '{name}' parameter of SoftmaxRegression must be the one-hot labels, an array "
                              f"of shape (batch, {self.n_classes}). Got None instead (a classifier has no "
                              f"default target).")
-        T = super()._target(T, X, loss, name)
+        T = super()._target(T, X, loss, name, x_name)
         if not np.allclose(T.sum(axis=1), 1.0, atol=1e-5):
             raise ValueError(f"The '{name}' parameter of SoftmaxRegression must have rows that sum to 1 "
                              f"(one-hot labels or class probabilities). Got row sums from "

@@ -125,7 +125,9 @@ def fit(model, X, epochs=10, batch_size=32, lr=0.1, optimizer="sgd", loss="cross
     X_val, target_val : validation data, scored every epoch (clean input).
     seed : int or Generator for the shuffling.
     l1, l2 : penalties :math:`\lambda_1 \sum |W| + \lambda_2 \sum W^2` on the weight matrices
-        (their gradients are added; the recorded losses are the reconstruction losses alone).
+        (their gradients are added; the recorded losses leave them out: they are the model's
+        objective, the reconstruction loss plus a model's own term such as a sparsity penalty or
+        the VAE's KL).
     progress : print about ten lines of progress (epoch, losses, elapsed time).
     on_divergence : "raise" or "stop" (see the module docstring).
     on_interrupt : "raise" or "stop": what Ctrl-C does (see the module docstring).

@@ -28,7 +28,7 @@ CASES = [
     (lambda: Autoencoder(6, 3).loss_and_grads(np.where(X_OK > 0.9, np.nan, X_OK)), ValueError,
      ["'X'", "finite", "NaN"]),
     (lambda: Autoencoder(6, 3).loss_and_grads(X_OK * 3), ValueError,
-     ["'target'", "[0, 1]", "cross_entropy", "squared_error"]),
+     ["'X'", "[0, 1]", "cross_entropy", "squared_error"]),
     (lambda: Autoencoder(6, 3).loss_and_grads(X_OK, target=X_OK[:3]), ValueError, ["'target'", "rows"]),
     (lambda: Autoencoder(6, 3, decoder="relu").loss_and_grads(X_OK), ValueError,
      ["'loss'", "'relu'", "sigmoid", "squared_error"]),

@@ -140,7 +140,7 @@ X_OK = np.random.default_rng(0).random((8, 12))
     (lambda: VAE(12, 5, 2).with_eps(np.zeros((8, 3))), ValueError, ["'eps'", "2 columns"]),
     (lambda: VAE(12, 5, 2).with_eps(np.zeros((7, 2))).loss(X_OK), ValueError, ["'eps'", "7 rows", "8"]),
     (lambda: VAE(12, 5, 2).loss_terms(X_OK, eps=np.zeros((3, 2))), ValueError, ["'eps'", "one row per row"]),
-    (lambda: VAE(12, 5, 2).loss(X_OK * 3), ValueError, ["'target'", "[0, 1]"]),
+    (lambda: VAE(12, 5, 2).loss(X_OK * 3), ValueError, ["'X'", "[0, 1]"]),
     (lambda: VAE(12, 5, 2).sample(0), ValueError, ["'n'"]),
 ])
 def test_bad_input_gets_a_clear_error(call, exc, words):

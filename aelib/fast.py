@@ -123,13 +123,14 @@ def cross_entropy_from_logits(a, x, grad: bool = False):
     np.tanh(t, out=t)                            # τ = tanh(a/2), σ(a) = (1 + τ) / 2
     w = np.multiply(x, 2, dtype=t.dtype)         # (batch, n_visible); integer targets must not wrap
     w -= 1                                       # 2x - 1
+    wa = float(np.vdot(w, a))                    # Σ (2x - 1) a, before w's memory becomes dA
     if grad:
-        dA = np.subtract(t, w)                   # τ - (2x - 1) = 2 (σ(a) - x)
+        dA = np.subtract(t, w, out=w)            # τ - (2x - 1) = 2 (σ(a) - x)
         dA *= 0.5 / B                            # (σ(a) - x) / B
     np.abs(t, out=t)
     t += 1                                       # 1 + |τ|, in [1, 2]
     sum_log = _sum_log_1_to_2(t)
     np.abs(a, out=t)                             # |a|
     # Σ softplus(a) - x a = Σ |a|/2 + (1/2 - x) a + log 2 - log(1 + |τ|)
-    value = (0.5 * float(t.sum()) - 0.5 * float(np.vdot(w, a)) + a.size * LOG2 - sum_log) / B
+    value = (0.5 * float(t.sum()) - 0.5 * wa + a.size * LOG2 - sum_log) / B
     return (value, dA) if grad else value

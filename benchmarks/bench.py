@@ -220,7 +220,7 @@ def worker_anatomy(args) -> dict:
     dHs = [matmul(d, W.T) for d in dA2s]                                # (batch, 128)
     dA1s = [dh * (h * (1 - h)) for dh, h in zip(dHs, Hs)]
     grads = {"W": W.copy(), "b": b.copy(), "b_prime": b_prime.copy()}
-    dW_decT = (Hs[0].T @ dA2s[0]).T                                     # (128, 784), the decoder's dW in W's layout
+    dW_decT = Hs[0].T @ dA2s[0]                                         # (128, 784): dW_dec.T, contiguous as in the model
     params = {k: v.copy() for k, v in p.items()}
     sgd = aelib.make_optimizer("sgd", 1e-9)
     batches = list(range(len(Xs)))
@@ -544,7 +544,8 @@ def report(res: dict) -> str:
         lines += [
             "**What readability costs.** Training runs the fast paths of [aelib/fast.py](../aelib/fast.py) by "
             "default; inside `with aelib.fast.reference():` it runs the plain formulas a learner reads in "
-            "aelib/losses.py instead (the two give the same numbers to float32 rounding: tests/test_fast.py). "
+            "aelib/losses.py instead (the same gradients to float32 rounding, and losses within the bound "
+            "the fast head's docstring states: tests/test_fast.py). "
             "The same runs with the reference formulas:",
             "",
             "| model | aelib, fast paths (the default) | aelib, reference formulas | price of the reference | "
@@ -657,14 +658,15 @@ def limits(res: dict) -> list[str]:
     heads = res.get("heads")
     if heads:
         h1, h2 = heads["fast head"], heads["threaded head"]
+        line = (f"- Two threads for the elementwise work: the output head of an epoch, each batch's rows split "
+                f"over two Python threads, took {fmt_ms(h2)} against {fmt_ms(h1)} on one thread ")
         if h2 < h1:
-            gain = f"a saving of {fmt_ms(h1 - h2)} per epoch, {(h1 - h2) / h1:.0%} of the head"
+            line += f"(a saving of {fmt_ms(h1 - h2)} per epoch, {(h1 - h2) / h1:.0%} of the head)."
         else:
-            gain = (f"{h2 / h1:.2f}x the time, no gain. One likely reason: each of the head's dozen numpy calls "
-                    "releases the interpreter lock only inside its loop, so between calls the two threads take "
-                    "turns for it, and every batch needs a hand-over and a join")
-        out.append(f"- Two threads for the elementwise work: the output head of an epoch, each batch's rows split "
-                   f"over two Python threads, took {fmt_ms(h2)} against {fmt_ms(h1)} on one thread ({gain}).")
+            line += (f"({h2 / h1:.2f}x the time): no gain. One likely reason: each of the head's dozen numpy calls "
+                     "releases the interpreter lock only inside its loop, so between calls the two threads take "
+                     "turns for it, and every batch needs a hand-over and a join.")
+        out.append(line)
     ratio_need = TARGETS["shallow_matmul_ratio"] * mo
     line = (f"- The {TARGETS['shallow_matmul_ratio']:g}x-its-matmuls target on 784-128-784 needs an epoch of at most "
             f"{fmt_ms(ratio_need)} here ({TARGETS['shallow_matmul_ratio']:g} x {fmt_ms(mo)}); it is ")

@@ -77,7 +77,7 @@ c.Spawner.http_timeout = 120
 # The per-learner limits from the capacity table in INSTRUCTORS.md ("Per-learner limits that follow";
 # tests/test_hub_capacity.py holds these two lines to it). A local process spawner only passes them
 # to the learner's server (MEM_LIMIT, CPU_LIMIT in its environment); systemd and Kubernetes enforce them.
-c.Spawner.mem_limit = "1G"
+c.Spawner.mem_limit = "1280M"
 c.Spawner.cpu_limit = 1.0
 
 # ---- an API token for the instructor's scripts (and the test), only when one is given

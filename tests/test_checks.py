@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 import aelib
+import aelib.claims
 from aelib import checks
 
 
@@ -617,9 +618,10 @@ CASES["7_2"] += [
 
 import functools  # noqa: E402
 
-X_TRAIN1K = aelib.load_digits("train").X[:1000]
-X_TRAIN2K = aelib.load_digits("train").X[:2000]
-X_TEST = aelib.load_digits("test").X[:500]
+# The exercise notebooks' digits: class-balanced subsets (the files are sorted by class).
+X_TRAIN1K = aelib.claims.balanced_subset(aelib.load_digits("train"), 1000).X
+X_TRAIN2K = aelib.claims.balanced_subset(aelib.load_digits("train"), 2000).X
+X_TEST = aelib.claims.balanced_subset(aelib.load_digits("test"), 500).X
 
 
 def and_unit_worst_distance(scale):
@@ -642,7 +644,7 @@ R24 = {m: held_out(m) for m in (2, 8, 32)}
 
 def fd_error(eps, dtype="float32", relative=True):
     ae = aelib.Autoencoder(784, 16, seed=1)
-    X = aelib.load_digits("train").X[:50].astype(dtype)
+    X = aelib.claims.balanced_subset(aelib.load_digits("train"), 200).X[:50].astype(dtype)   # notebook 03's X_small[:50]
     exact = ae.astype("float64").loss_and_grads(X.astype(np.float64))[1]["W"][3, 400]
     m = ae.astype(dtype)
     w0 = m.params["W"][3, 400]
@@ -741,8 +743,8 @@ PRED = {
             (("About_Equal", 51024, 101200, 163.0, 161.0), "✓"),
             (("untied", 51024, 101200, 163.0, 182.0), "plateau"), (("equal", 51024, 101200, 163.0, 182.0), "must be one of"),
             (("tied", 51024, 101200, 163.0, 163.5), "the experiment says 'about equal'"),
-            (("tied", 51024, 101200, 163.0, 163.0 + 2.59), "the experiment says 'about equal'"),   # near the margin
-            (("about equal", 51024, 101200, 163.0, 163.0 + 2.61), "the experiment says 'tied'"),
+            (("tied", 51024, 101200, 163.0, 163.0 + 4.19), "the experiment says 'about equal'"),   # near the margin
+            (("about equal", 51024, 101200, 163.0, 163.0 + 4.21), "the experiment says 'tied'"),
             (("tied", 51024, 101200, 182.0, 163.0), "as in lesson 04's claim check"),
             (("untied", 51024, 101200, 182.0, 163.0), "✓"),
             (("tied", 51024, 101200, -1.0, 163.0), "not cross-entropies"),
@@ -758,8 +760,8 @@ PRED = {
     "6_3": [(("denoising", 116.48, 114.93), "✓"), (("Denoising", 116.48, 114.93), "✓"),
             (("about equal", 116.0, 115.8), "✓"), (("plain", 114.9, 116.5), "✓"),
             (("plain", 116.48, 114.93), "ahead every time"), (("about equal", 116.48, 114.93), "not chance"),
-            (("denoising", 116.0, 116.0 - 0.40), "the experiment says 'about equal'"),        # near the margin
-            (("about equal", 116.0, 116.0 - 0.42), "the experiment says 'denoising'"),
+            (("denoising", 116.0, 116.0 - 0.35), "the experiment says 'about equal'"),        # near the margin
+            (("about equal", 116.0, 116.0 - 0.37), "the experiment says 'denoising'"),
             (("denoising", 114.9, 116.5), "was the training noise level changed"),
             (("dae", 116.0, 115.0), "must be one of"), ((["denoising"], 116.0, 115.0), "not a list"),
             ((3, 116.0, 115.0), "(a string)"), (("denoising", 0.0, 115.0), "not cross-entropies"),
@@ -832,7 +834,7 @@ PRED = {
             ((R64, 0.75), "HIGHEST"), ((R64, 0.25), "has a lower held-out loss"), ((R64, 0.6), "not one of the levels"),
             ((R64_NOISY, min(R64_NOISY, key=R64_NOISY.get)), "NOISY (masked) digits"),
             ((R64_CLEAN, min(R64_CLEAN, key=R64_CLEAN.get)), "CLEAN test digits"),
-            (({0.0: 116.0, 0.25: 115.6, 0.5: 114.9, 0.75: 121.7}, 0.5), "116.5"),  # typed by hand: 116 vs 116.5
+            (({k: float(round(v)) for k, v in R64.items()}, 0.5), f"gives {R64[0.0]:.1f}"),  # typed by hand, rounded
             (({0.0: 120.0, 0.25: 118.0, 0.5: 110.0, 0.75: 125.0}, 0.5), "store the value the experiment returns"),
             ((_times(R64), 0.5), "store the value the experiment returns"),
             (({str(k): v for k, v in R64.items()}, "0.5"), "not '0.5'"), ((R64, [0.5]), "not a list"),
@@ -986,7 +988,7 @@ NEAR_MISS = {
     "7_4": (_times(R74), BEST74),
     # predictions: the measured numbers 1 % on the other side of the decision
     "1_3": ("sigmoid", {"sigmoid": 5, "relu": 5}), "2_3": ("minibatch", 470.0 * 1.01, 470.0, 2),
-    "3_3": ("down", 546.0, 546.0 * 1.01), "4_2": ("tied", 51024, 101200, 163.0, 163.0 + 2.59),
+    "3_3": ("down", 546.0, 546.0 * 1.01), "4_2": ("tied", 51024, 101200, 163.0, 163.0 + 4.19),
     "5_2": ("yes", 0.0, 0.0), "6_3": ("denoising", 116.0, 116.0 * 1.01), "7_3": ("transplanted", 111.0, 111.0 * 1.01),
 }
 

@@ -225,11 +225,26 @@ def _probs(batch, n, dtype, seed, low=0.02, high=0.98):
 
 @functools.lru_cache(maxsize=None)
 def _digits(split: str, n: int):
-    """The first ``n`` digits of ``aelib.load_digits(split)``, as the exercise notebooks load them (read-only)."""
+    """``n`` digits of ``aelib.load_digits(split)`` with every class equally represented, as the exercise
+    notebooks take them: ``aelib.claims.balanced_subset(digits, n).X`` (read-only). The files are sorted
+    by class, so the first ``n`` would hold only the first few digits."""
+    from ..claims import balanced_subset
     from ..datasets import load_digits
-    X = load_digits(split).X[:n].copy()
+    X = balanced_subset(load_digits(split), n).X.copy()
     X.flags.writeable = False
     return X
+
+
+@functools.lru_cache(maxsize=None)
+def _fit_and_validation(n_fit: int = 2000, n_val: int = 500):
+    """Exercise 09's digits: ``n_fit`` class-balanced fitting digits and ``n_val`` validation digits (50 of
+    each class), disjoint, from ``aelib.claims.validation_split`` (read-only)."""
+    from ..claims import balanced_subset, validation_split
+    from ..datasets import load_digits
+    fit, val = validation_split(load_digits("train"), n_val)
+    X_fit, X_val = balanced_subset(fit, n_fit).X.copy(), val.X.copy()
+    X_fit.flags.writeable = X_val.flags.writeable = False
+    return X_fit, X_val
 
 
 def _measured_as_rerun(given: dict, rerun: dict, rtol: float = 1e-4):

@@ -45,16 +45,16 @@ def check_4_1(inverse_decoder):
     return TESTED_ON
 
 
-# The untied-minus-tied held-out loss of exercise 4.2's experiment, re-run for this check with seeds 0-4 (model and
-# batch order seeded s): 18.6, 16.5, 18.5, 21.9, 20.5 nats (10 % to 14 %); mean 19.2, 95 % t half-width 2.6 nats.
-# A difference smaller than that is "about equal".
-SEED_MARGIN_4_2 = 2.6
+# The untied-minus-tied held-out loss of exercise 4.2's experiment (class-balanced digits), re-run for this check
+# with seeds 0-4 (model and batch order seeded s): 45.8, 51.4, 44.1, 52.0, 48.1 nats (31 % to 36 %); mean 48.3,
+# 95 % t half-width 4.2 nats. A difference smaller than that is "about equal".
+SEED_MARGIN_4_2 = 4.2
 
 
 @_exercise("4.2", "write your prediction in the cell above")
 def check_4_2(prediction, n_params_tied, n_params_untied, val_tied, val_untied):
     r"""Prediction: which has the lower held-out loss after the same training, "tied", "untied" or "about equal"
-    (a difference within ``SEED_MARGIN_4_2`` = 2.6 nats, the spread of that difference over 5 seeds)."""
+    (a difference within ``SEED_MARGIN_4_2`` = 4.2 nats, the spread of that difference over 5 seeds)."""
     _answered(prediction, "prediction")      # "not answered yet" before anything else
     n_params_tied = _number(n_params_tied, "n_params_tied", "the tied model's parameter count")
     n_params_untied = _number(n_params_untied, "n_params_untied", "the untied model's parameter count")

@@ -167,17 +167,17 @@ def check_6_2(denoising_loss_and_grads):
     return TESTED_ON
 
 
-# The plain-minus-denoising held-out loss of exercise 6.3's experiment, re-run for this check with seeds 0-4 (model,
-# batch order seeded s, masking noise seeded s + 1): 1.55, 1.29, 2.15, 1.83, 1.77 nats (1.1 % to 1.8 %); mean 1.72, 95 % t
-# half-width 0.41 nats. A difference smaller than that is "about equal".
-SEED_MARGIN_6_3 = 0.41
+# The plain-minus-denoising held-out loss of exercise 6.3's experiment (class-balanced digits), re-run for this check
+# with seeds 0-4 (model, batch order seeded s, masking noise seeded s + 1): 1.61, 1.41, 1.33, 1.89, 1.12 nats (0.9 % to
+# 1.6 %); mean 1.47, 95 % t half-width 0.36 nats. A difference smaller than that is "about equal".
+SEED_MARGIN_6_3 = 0.36
 
 
 @_exercise("6.3", "write your prediction in the cell above")
 def check_6_3(prediction, loss_plain, loss_denoising):
     r"""Prediction: on held-out digits with 50 % of pixels masked, which reconstructs the CLEAN digits better,
     "plain" (trained without noise), "denoising" (trained with masking noise 0.5), or "about equal" (a difference
-    within ``SEED_MARGIN_6_3`` = 0.41 nats, the spread of that difference over 5 seeds)."""
+    within ``SEED_MARGIN_6_3`` = 0.36 nats, the spread of that difference over 5 seeds)."""
     _answered(prediction, "prediction")      # "not answered yet" before anything else
     loss_plain = _number(loss_plain, "loss_plain", "the plain model's held-out loss")
     loss_denoising = _number(loss_denoising, "loss_denoising", "the denoising model's held-out loss")

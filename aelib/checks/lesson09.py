@@ -5,8 +5,8 @@ import functools
 
 import numpy as np
 
-from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _digits, _exercise,
-                        _fmt, _prediction, _results_dict, _rng, _short, _verify)
+from .framework import (BATCHES, DTYPES, TESTED_ON, Wrong, _answered, _array, _call, _compare, _exercise,
+                        _fit_and_validation, _fmt, _prediction, _results_dict, _rng, _short, _verify)
 
 __all__ = ['check_9_1', 'check_9_2', 'check_9_3', 'check_9_4', 'check_9_5']
 
@@ -209,7 +209,7 @@ def check_9_4(prediction, reconstruction_by_beta):
 def _vae_terms(beta):
     """The exercise notebook's ``train_vae(beta)``, re-run, scored on its held-out and its training digits."""
     from ..vae import VAE
-    X_fit, X_val = _digits("train", 2000), _digits("train", 4000)[3500:]
+    X_fit, X_val = _fit_and_validation()
     vae = VAE(784, 64, 2, beta=beta, seed=0, init="recommended").init_output_bias(X_fit)
     vae.fit(X_fit, epochs=6, batch_size=50, lr=0.01, optimizer="adam", seed=0)
     return {"held-out": vae.loss_terms(X_val), "training": vae.loss_terms(X_fit)}

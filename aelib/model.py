@@ -135,9 +135,10 @@ class Model:
     def _head(self, A, T, L: Loss):
         """Loss value and ``dA = ∂L/∂A`` from the output pre-activation ``A``; makes ``Z = g(A)``.
 
-        Sigmoid output with cross-entropy: computed from the logits in one pass,
-        ``dA = (σ(A) - T) / B`` (the sigmoid's derivative cancels; see
-        :func:`aelib.losses.cross_entropy_from_logits`). Otherwise ``dA = ∂L/∂Z ⊙ g'(A)``.
+        Sigmoid output with cross-entropy: computed from the logits, ``dA = (σ(A) - T) / B`` (the
+        sigmoid's derivative cancels; the formula is :func:`aelib.losses.cross_entropy_from_logits`,
+        and the registry runs its tested fast version, :func:`aelib.fast.cross_entropy_from_logits`).
+        Otherwise ``dA = ∂L/∂Z ⊙ g'(A)``.
         """
         if self._from_logits(L):
             return L.value_from_logits(A, T, grad=True)
